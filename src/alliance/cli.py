@@ -1,0 +1,202 @@
+"""The `alliance` command. Thin: parses arguments, calls the core, prints.
+
+Exit status: 0 success, 1 a broken installation (a definition file), 2 bad input or usage.
+Errors are one line on stderr; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from alliance.measures import DefinitionError, ScoringError, WordingError, definitions, score
+from alliance.measures.answers_json import parse_answers
+from alliance.measures.definition import Definition
+from alliance.measures.wording import form_text, install_wording
+
+EXIT_BROKEN = 1
+EXIT_BAD_INPUT = 2
+
+
+class _Usage(Exception):
+    """Bad command-line input found after argparse (e.g. a --cutoff that is not NAME=VALUE)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        # Validate every definition before doing anything, so a broken file is found at once.
+        definitions()
+        result: int = args.run(args)
+        return result
+    except DefinitionError as exc:
+        _fail(f"broken instrument definition: {exc}")
+        return EXIT_BROKEN
+    except (ScoringError, WordingError, _Usage) as exc:
+        _fail(str(exc))
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _fail(message: str) -> None:
+    # One line, whatever the message holds, so scripts can read it.
+    print(f"alliance: error: {' '.join(message.split())}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="alliance", description="Alliance Monitor: measurement-based care for psychotherapy."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    instruments = commands.add_parser("instruments", help="list the instruments")
+    instruments.add_argument("--json", action="store_true", help="print JSON for machines")
+    instruments.set_defaults(run=_list_instruments)
+    under = instruments.add_subparsers(dest="action", metavar="ACTION")
+    show = under.add_parser("show", help="show one instrument's form text and key")
+    show.add_argument("instrument")
+    show.add_argument("--language", default="en")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=_show_instrument)
+    install = under.add_parser(
+        "install-wording", help="install a site-licensed wording file (one instrument, language)"
+    )
+    install.add_argument("file", type=Path)
+    install.set_defaults(run=_install_wording)
+
+    scorer = commands.add_parser(
+        "score",
+        help="score one form: a JSON object of item id to value on stdin or --file",
+    )
+    scorer.add_argument("instrument")
+    scorer.add_argument("--file", type=Path, help="read the answers from this file")
+    scorer.add_argument(
+        "--cutoff",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a named cutoff, e.g. alliance_concern=35.9",
+    )
+    scorer.set_defaults(run=_score)
+    return parser
+
+
+def _list_instruments(args: argparse.Namespace) -> int:
+    rows = [_summary(d) for d in definitions().values()]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    headers = ("id", "name", "items", "respondent", "scale", "total", "licence")
+    table = [
+        (
+            r["id"],
+            r["name"],
+            str(r["items"]),
+            r["respondent"],
+            r["scale"],
+            f"{r['total_min']:g}-{r['total_max']:g}",
+            r["licence"],
+        )
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    for row in (headers, *table):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _summary(d: Definition) -> dict[str, Any]:
+    scale = d.scale
+    return {
+        "id": d.id,
+        "name": d.name,
+        "items": len(d.items),
+        "respondent": d.respondent,
+        "time_frame": d.time_frame,
+        "scale": "VAS 0-10" if scale.kind == "vas" else f"points {scale.low:g}-{scale.high:g}",
+        "total_min": d.total_min,
+        "total_max": d.total_max,
+        "subscales": {s.id: list(s.items) for s in d.subscales},
+        "reverse_items": list(d.reverse_items),
+        "cutoffs": d.cutoffs,
+        "bands": [{"label": b.label, "min": b.min, "max": b.max} for b in d.bands],
+        "reliable_change": d.change.reliable_change if d.change else None,
+        "licence": d.licence.kind,
+        "reference": d.reference,
+        "loinc_panel": d.loinc.panel,
+    }
+
+
+def _show_instrument(args: argparse.Namespace) -> int:
+    d = definitions().get(args.instrument)
+    if d is None:
+        raise ScoringError("unknown_instrument", f"unknown instrument {args.instrument!r}")
+    text = form_text(d.id, args.language)
+    if args.json:
+        out = _summary(d) | {
+            "language": text.language,
+            "instructions": text.instructions,
+            "form_items": dict(text.items),
+            "demonstration_wording": text.demonstration,
+            "notice": text.notice,
+            "key_source": d.key_source,
+            "key_unverified": d.key_unverified,
+        }
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"{d.name} ({d.abbreviation}) - {d.reference}")
+    if text.notice:
+        print(f"\n*** {text.notice} ***")
+    print(f"\n{text.instructions}")
+    if d.scale.kind == "vas":
+        print(f"Each line: 0 = {text.low_anchor} ... 10 = {text.high_anchor}")
+    else:
+        print(f"Answers: {d.scale.describe()}")
+    for item_id, item_text in text.items:
+        print(f"  {item_id:>2}. {item_text}")
+    print(f"\nKey: {d.key_source}")
+    if d.key_unverified:
+        print(f"Unverified: {d.key_unverified}")
+    return 0
+
+
+def _install_wording(args: argparse.Namespace) -> int:
+    target = install_wording(args.file)
+    print(f"installed {args.file} as {target}")
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    cutoffs = dict(_cutoff(text) for text in args.cutoff)
+    if args.file is not None:
+        try:
+            raw = args.file.read_bytes()
+        except OSError as exc:
+            raise _Usage(f"cannot read {args.file}: {exc.strerror}") from None
+    else:
+        raw = sys.stdin.buffer.read()
+    result = score(args.instrument, parse_answers(raw), cutoffs=cutoffs or None)
+    print(json.dumps(result.as_dict()))
+    return 0
+
+
+def _cutoff(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        return name.strip(), float(value)
+    except ValueError:
+        raise _Usage(
+            f"--cutoff {text!r}: expected NAME=NUMBER, e.g. alliance_concern=35.9"
+        ) from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
