@@ -65,6 +65,7 @@ class _Key:
 
     instrument: str
     item_ids: tuple[str, ...]
+    item_set: frozenset[str]
     vas: bool
     unit: int  # units per scale point: 10 for a 0.1 VAS, 1 for labelled points
     low: int  # scale ends in units
@@ -89,6 +90,7 @@ def _key(instrument_id: str) -> _Key:
     return _Key(
         instrument=d.id,
         item_ids=d.item_ids,
+        item_set=frozenset(d.item_ids),
         vas=scale.kind == "vas",
         unit=unit,
         low=round(scale.low * unit),
@@ -195,7 +197,7 @@ def _validate(key: _Key, answers: Mapping[Any, Any] | Iterable[tuple[Any, Any]])
             raise ScoringError("not_an_object", "answers must be (item id, value) pairs")
         raw_item, value = pair
         item = _item_id(raw_item)
-        if item is None or (item not in key.item_ids and item not in key.supplementary):
+        if item is None or (item not in key.item_set and item not in key.supplementary):
             problems.append(_unknown_item(key, raw_item))
             continue
         if item in seen:
@@ -283,7 +285,11 @@ def _value_units(key: _Key, item: str, value: object) -> int:
 
 
 def _as_number(units: int, unit: int) -> Number:
-    return units if unit == 1 else round(units / unit, len(str(unit)) - 1)
+    # unit is a power of ten: 10 -> one decimal.
+    return units if unit == 1 else round(units / unit, _DECIMALS[unit])
+
+
+_DECIMALS = {10**n: n for n in range(1, 7)}
 
 
 def _compare(value: Number, comparison: Comparison, cutoff: float) -> bool:
