@@ -142,5 +142,5 @@ def test_it_stops_the_whole_load_on_one_broken_file(tmp_path: Path) -> None:
 
 
 def test_it_refuses_an_empty_definitions_folder(tmp_path: Path) -> None:
-    with pytest.raises(DefinitionError, match="no \\*.toml"):
+    with pytest.raises(DefinitionError, match=re.escape("no *.toml")):
         load_definitions(tmp_path)
