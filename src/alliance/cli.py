@@ -84,6 +84,22 @@ def _parser() -> argparse.ArgumentParser:
         help="override a named cutoff, e.g. alliance_concern=35.9",
     )
     scorer.set_defaults(run=_score)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="monitor a caseload: long-format CSV or JSON lines, one row per item answer",
+    )
+    analyze.add_argument("file", type=Path)
+    analyze.add_argument("--format", choices=("table", "json"), default="table")
+    analyze.add_argument(
+        "--skip-invalid", action="store_true", help="report bad rows on stderr and go on"
+    )
+    analyze.add_argument(
+        "--lenient", action="store_true", help="1 SD rupture threshold instead of 2 SD"
+    )
+    analyze.add_argument("--reference", type=Path, help="use a saved reference (trajectories)")
+    analyze.add_argument("--save-reference", type=Path, help="save this caseload's reference")
+    analyze.set_defaults(run=_analyze)
     return parser
 
 
@@ -183,6 +199,54 @@ def _score(args: argparse.Namespace) -> int:
         raw = sys.stdin.buffer.read()
     result = score(args.instrument, parse_answers(raw), cutoffs=cutoffs or None)
     print(json.dumps(result.as_dict()))
+    return 0
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    # Imported here: numpy and statsmodels are only needed by this command.
+    from alliance.analytics.analyze import analyze_file, build_reference
+    from alliance.analytics.long_format import InputError
+    from alliance.analytics.report import JsonReport, TableReport
+    from alliance.monitoring import MonitoringConfig
+    from alliance.monitoring.trajectory import TrajectoryError, load_reference, save_reference
+
+    if not args.file.is_file():
+        raise _Usage(f"no such file: {args.file}")
+    config = MonitoringConfig.lenient() if args.lenient else MonitoringConfig()
+    report = JsonReport(sys.stdout) if args.format == "json" else TableReport(sys.stdout)
+    show_progress = sys.stderr.isatty()
+
+    def progress(rows: int, clients: int) -> None:
+        if clients % 100 == 0:
+            print(f"\ranalyzing: {rows:,} rows, {clients:,} clients", end="", file=sys.stderr)
+
+    def problem(error: InputError) -> None:
+        print(f"alliance: skipped: {error}", file=sys.stderr)
+
+    try:
+        reference = load_reference(args.reference) if args.reference else None
+        if reference is None and args.save_reference:
+            reference = build_reference(args.file, config)
+        if args.save_reference and reference is not None:
+            save_reference(reference, args.save_reference)
+        summary = analyze_file(
+            args.file,
+            config=config,
+            reference=reference,
+            skip_invalid=args.skip_invalid,
+            on_client=report.client,
+            on_problem=problem,
+            progress=progress if show_progress else None,
+        )
+    except (InputError, TrajectoryError) as exc:
+        if show_progress:
+            print(file=sys.stderr)
+        raise _Usage(f"{args.file}: {exc}") from None
+    except UnicodeDecodeError:
+        raise _Usage(f"{args.file}: not UTF-8 text") from None
+    if show_progress:
+        print(file=sys.stderr)
+    report.finish(summary)
     return 0
 
 

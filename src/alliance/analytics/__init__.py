@@ -1,0 +1,1 @@
+"""Caseload statistics and the `alliance analyze` pipeline. No Django."""

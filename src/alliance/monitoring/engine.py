@@ -1,0 +1,57 @@
+"""One episode in, its signals out: the rules of this package run in a fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .alliance_rules import SRS, alliance_signals
+from .config import SYMPTOM_INSTRUMENTS, MonitoringConfig
+from .divergence import divergence_signals
+from .ruptures import rupture_signals
+from .symptoms import change_signals, self_harm_signals
+from .trajectory import ExpectedTrajectory, not_on_track_signals
+from .types import Episode, Signal
+from .wai import wai_signals
+
+_SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
+
+
+def monitor_episode(
+    episode: Episode,
+    config: MonitoringConfig | None = None,
+    *,
+    trajectories: Mapping[str, ExpectedTrajectory | None] | None = None,
+    pooled_srs_sd: float | None = None,
+) -> list[Signal]:
+    """Every signal for one client's episode, ordered by session, then urgency.
+
+    `trajectories`: expected-response models by instrument (missing: the rule fallback).
+    `pooled_srs_sd`: the caseload's pooled SD of session-to-session SRS changes, used for
+    rupture detection while the client has too few sessions of their own.
+    """
+    config = config or MonitoringConfig()
+    trajectories = trajectories or {}
+    srs = episode.series(SRS)
+    alliance = alliance_signals(srs, config) + rupture_signals(srs, config, pooled_srs_sd)
+    signals = list(alliance)
+    signals += wai_signals(episode.series("wai-sr"), episode.series("wai-sr-t", "therapist"))
+    signals += self_harm_signals(episode.series("phq-9"), config)
+    primary = None
+    for instrument in SYMPTOM_INSTRUMENTS:
+        series = episode.series(instrument)
+        if not series:
+            continue
+        primary = primary or series
+        signals += change_signals(series, config)
+        signals += not_on_track_signals(series, config, trajectories.get(instrument))
+    if primary:
+        signals += divergence_signals(alliance, primary, config)
+    signals.sort(key=lambda s: (s.session, _SEVERITY_ORDER[s.severity], s.kind))
+    return [_for_client(s, episode.client_id) for s in signals]
+
+
+def _for_client(signal: Signal, client_id: str) -> Signal:
+    return Signal(
+        signal.kind, signal.session, signal.instrument, signal.severity, signal.rule,
+        signal.evidence, signal.explanation, signal.suggested_action, client_id,
+    )  # fmt: skip

@@ -1,0 +1,116 @@
+"""Symptom rules: self_harm_risk, and reliable change against the episode's first score."""
+
+from __future__ import annotations
+
+from .config import MonitoringConfig, higher_is_better
+from .types import Administration, Signal
+
+
+def self_harm_signals(phq9: list[Administration], config: MonitoringConfig) -> list[Signal]:
+    signals = []
+    for a in phq9:
+        answer = a.score.answers.get("9", 0)
+        if answer >= config.self_harm_item_min:
+            signals.append(
+                Signal(
+                    kind="self_harm_risk",
+                    session=a.session,
+                    instrument=a.instrument,
+                    severity="urgent",
+                    rule=f"phq-9 item 9 >= {config.self_harm_item_min}",
+                    evidence={"item_9": answer, "phq9_total": a.total},
+                    explanation=(
+                        "The client reported thoughts of being better off dead or of hurting "
+                        f"themselves (PHQ-9 item 9 = {answer:g}), whatever the total."
+                    ),
+                    suggested_action=(
+                        "Assess risk today, before the client leaves: ask directly about "
+                        "thoughts, plans and means; follow the service's safety procedure and "
+                        "record what was done."
+                    ),
+                )
+            )
+    return signals
+
+
+def change_signals(series: list[Administration], config: MonitoringConfig) -> list[Signal]:
+    """Reliable improvement, deterioration and recovery, each when it is first reached.
+
+    Against the episode's first score. A status fires at the session where it becomes true
+    and again only if it lapsed and returned, so a clinician hears news, not repetition.
+    """
+    if len(series) < 2:
+        return []
+    instrument = series[0].instrument
+    threshold = config.reliable_change_for(instrument)
+    if threshold is None:
+        return []
+    caseness = config.caseness.get(instrument)
+    better_high = higher_is_better(instrument)
+    first = series[0]
+    signals: list[Signal] = []
+    was: dict[str, bool] = {}
+    for a in series[1:]:
+        gain = a.total - first.total if better_high else first.total - a.total
+        gain = round(gain, 1)
+        status = {
+            "reliable_improvement": gain >= threshold,
+            "reliable_deterioration": -gain >= threshold,
+            "recovered": gain >= threshold
+            and caseness is not None
+            and _is_case(first.total, caseness, better_high)
+            and not _is_case(a.total, caseness, better_high),
+        }
+        for kind, now in status.items():
+            if now and not was.get(kind, False):
+                signals.append(_change(kind, first, a, gain, threshold, caseness, better_high))
+        was = status
+    return signals
+
+
+def _is_case(total: float, caseness: float, better_high: bool) -> bool:
+    # PHQ-9 and GAD-7: caseness at or above the cutoff; ORS: clinical below it.
+    return total < caseness if better_high else total >= caseness
+
+
+def _change(
+    kind: str,
+    first: Administration,
+    a: Administration,
+    gain: float,
+    threshold: float,
+    caseness: float | None,
+    better_high: bool,
+) -> Signal:
+    name = a.instrument.upper()
+    moved = f"from {first.total:g} at session {first.session} to {a.total:g}"
+    evidence = {
+        "first_total": first.total,
+        "first_session": first.session,
+        "total": a.total,
+        "improvement": gain,
+        "reliable_change": threshold,
+        "caseness": caseness,
+    }
+    if kind == "reliable_improvement":
+        return Signal(
+            kind, a.session, a.instrument, "info",
+            f"improvement >= {threshold:g} points since the first score", evidence,
+            f"{name} improved reliably, {moved}.",
+            "Share the progress with the client and ask what has helped; keep what works.",
+        )  # fmt: skip
+    if kind == "reliable_deterioration":
+        return Signal(
+            kind, a.session, a.instrument, "warning",
+            f"worsening >= {threshold:g} points since the first score", evidence,
+            f"{name} worsened reliably, {moved}.",
+            "Review the plan with the client: ask how they see the change, check the "
+            "alliance and risk, and consider adjusting the approach or consulting.",
+        )  # fmt: skip
+    side = "at or above" if better_high else "below"
+    return Signal(
+        kind, a.session, a.instrument, "info",
+        f"reliable improvement and {side} caseness {caseness:g}", evidence,
+        f"{name} recovered: reliable improvement {moved}, now out of the clinical range.",
+        "Discuss with the client what keeps the gains going and whether to plan the ending.",
+    )  # fmt: skip
