@@ -108,7 +108,7 @@ def _fit_mixed(
         # Boundary fits (a variance near zero) warn but still give usable predictions.
         warnings.simplefilter("ignore")
         try:
-            result = model.fit(method=["lbfgs", "powell"], reml=True)
+            result = model.fit(method=["bfgs", "lbfgs"], reml=True)
         except (np.linalg.LinAlgError, ValueError):
             return None
     fe = np.asarray(result.fe_params, dtype=float)
