@@ -1,7 +1,8 @@
 """Reading one form's answers from JSON text, strictly.
 
-Python's json module accepts NaN and Infinity and keeps only the last of two equal keys;
-both would let bad input through silently, so both are turned into ScoringErrors here.
+Python's json module keeps only the last of two equal keys, which would let a repeated item
+through silently, so objects are kept as their pairs here. NaN and Infinity are read as
+numbers and refused by `score()`, which names their item.
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ class _JSONObject(list[tuple[str, Any]]):
     """A JSON object kept as its (key, value) pairs, so a repeated key can be reported."""
 
 
-def _reject_constant(name: str) -> float:
-    raise ScoringError("not_finite", f"{name} is not a finite number; answers must be numbers")
-
-
 def parse_answers(text: str | bytes) -> list[tuple[str, Any]]:
     """The (item id, value) pairs of a JSON object; `ScoringError` if it is anything else."""
     if len(text) > MAX_BYTES:
         raise ScoringError("malformed_json", f"answers are larger than {MAX_BYTES} bytes")
     try:
-        parsed = json.loads(text, object_pairs_hook=_JSONObject, parse_constant=_reject_constant)
+        parsed = json.loads(text, object_pairs_hook=_JSONObject)
+        if not isinstance(parsed, _JSONObject):
+            raise ScoringError(
+                "not_an_object",
+                'answers must be a JSON object of item id to value, e.g. {"1": 7.5, "2": 8}',
+            )
+        # Nested objects become dicts again, so an error shows them as the user wrote them.
+        return [(key, _plain(value)) for key, value in parsed]
+    except ScoringError:
+        raise
     except json.JSONDecodeError as exc:
         raise ScoringError(
             "malformed_json",
@@ -37,13 +43,11 @@ def parse_answers(text: str | bytes) -> list[tuple[str, Any]]:
         raise ScoringError("malformed_json", "answers are not valid UTF-8 text") from None
     except RecursionError:
         raise ScoringError("malformed_json", "answers are nested too deeply") from None
-    if not isinstance(parsed, _JSONObject):
+    except ValueError as exc:
+        # e.g. an integer longer than Python's digit limit for conversion.
         raise ScoringError(
-            "not_an_object",
-            'answers must be a JSON object of item id to value, e.g. {"1": 7.5, "2": 8}',
-        )
-    # Nested objects become dicts again, so an error message shows them as the user wrote them.
-    return [(key, _plain(value)) for key, value in parsed]
+            "malformed_json", f"answers hold a value that cannot be read: {exc}"
+        ) from None
 
 
 def _plain(value: Any) -> Any:

@@ -255,7 +255,8 @@ def _value_units(key: _Key, item: str, value: object) -> int:
             f"{where}: the answer must be a number, got {type(value).__name__} {value!r}",
             item=item,
         )
-    if not math.isfinite(value):
+    # Whole numbers are always finite (and may be too large for a float to hold).
+    if isinstance(value, float) and not math.isfinite(value):
         raise ScoringError("not_finite", f"{where}: {value} is not a finite number", item=item)
     if item in key.supplementary:
         allowed = key.supplementary[item]
@@ -274,7 +275,10 @@ def _value_units(key: _Key, item: str, value: object) -> int:
             item=item,
         )
     whole = round(scaled)
-    if abs(scaled - whole) > 1e-6 or (not key.vas and whole not in key.allowed):
+    # A VAS value in binary floating point is only near its tenth (0.3 * 10 is
+    # 3.0000000000000004); a labelled point must be exactly one of the points.
+    off = abs(scaled - whole) > 1e-6 if key.vas else scaled != whole or whole not in key.allowed
+    if off:
         step = "a whole number of tenths" if key.vas else "one of the answer points"
         raise ScoringError(
             "off_scale",
