@@ -1,0 +1,123 @@
+"""`alliance analyze`: the JSON shape, the table, and bad rows (exit 2 naming the line, or
+reported and skipped with --skip-invalid)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from alliance.cli import main
+
+HEADER = "client_id,session,date,instrument,item,value,clinician_id\n"
+
+
+def srs(client: str, session: int, total: float) -> str:
+    line = round(total / 4, 1)
+    values = [line, line, line, round(total - 3 * line, 1)]
+    return "".join(
+        f"{client},{session},2026-02-{session:02d},srs,{n},{v},T1\n"
+        for n, v in enumerate(values, start=1)
+    )
+
+
+def phq9(client: str, session: int, total: int, item9: int = 0) -> str:
+    answers, left = [], total - item9
+    for _ in range(8):
+        answers.append(min(3, left))
+        left -= answers[-1]
+    answers.append(item9)
+    return "".join(
+        f"{client},{session},2026-02-{session:02d},phq-9,{n},{v},T1\n"
+        for n, v in enumerate(answers, start=1)
+    )
+
+
+@pytest.fixture
+def caseload(tmp_path: Path) -> Path:
+    body = "".join(srs("A", s, t) for s, t in enumerate((38, 38.4, 38, 38.4, 38, 32, 39), 1))
+    body += "".join(phq9("A", s, t) for s, t in enumerate((15, 15, 14, 15, 15, 14, 8), 1))
+    body += srs("B", 1, 39) + phq9("B", 1, 12, item9=1)
+    path = tmp_path / "caseload.csv"
+    path.write_text(HEADER + body)
+    return path
+
+
+def test_it_prints_clients_and_summary_in_the_documented_json_shape(
+    caseload: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(caseload), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"clients", "summary"}
+    assert [c["client_id"] for c in out["clients"]] == ["A", "B"]
+    a_kinds = {s["kind"] for s in out["clients"][0]["signals"]}
+    assert {"possible_rupture", "alliance_concern", "recovered", "not_on_track"} <= a_kinds
+    b_signals = out["clients"][1]["signals"]
+    assert [(s["kind"], s["severity"]) for s in b_signals] == [("self_harm_risk", "urgent")]
+    for signal in out["clients"][0]["signals"]:
+        assert set(signal) >= {"kind", "session", "instrument", "severity", "evidence",
+                               "explanation", "suggested_action", "rule"}  # fmt: skip
+    outcome = out["summary"]["alliance_outcome"]
+    assert set(outcome) >= {"r", "n", "ci", "r_partial"}
+    assert outcome["n"] == 1 and outcome["r"] is None  # one client with two PHQ-9 scores
+    assert out["summary"]["clients"] == 2
+    assert out["summary"]["srs_completion"] == 1.0
+    assert out["summary"]["signals"]["self_harm_risk"]["clients"] == 1
+
+
+def test_it_prints_a_readable_table_by_default(
+    caseload: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(caseload)]) == 0
+    out = capsys.readouterr().out
+    assert "A (T1):" in out and "possible_rupture" in out
+    assert "Caseload summary" in out and "SRS completion 100.0%" in out
+
+
+def test_it_stops_at_a_bad_row_with_exit_2_and_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + srs("A", 1, 38) + "A,2,2026-02-02,srs,1,eleven,T1\n")
+    assert main(["analyze", str(path), "--format", "json"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("alliance: error:") and "line 6: value 'eleven'" in err[0]
+
+
+def test_it_reports_and_skips_bad_rows_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(HEADER + srs("A", 1, 38) + "A,2,2026-02-02,srs,1,eleven,T1\n" + srs("A", 3, 37))
+    assert main(["analyze", str(path), "--format", "json", "--skip-invalid"]) == 0
+    captured = capsys.readouterr()
+    assert "skipped: line 6" in captured.err
+    summary = json.loads(captured.out)["summary"]
+    assert summary["skipped_problems"] >= 1 and summary["sessions"] == 2
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "empty.csv"])
+def test_it_refuses_a_missing_or_empty_file_with_exit_2(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    assert main(["analyze", str(tmp_path / name)]) == 2
+    assert capsys.readouterr().err.startswith("alliance: error:")
+
+
+def test_it_saves_a_reference_and_uses_it_again(
+    caseload: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = tmp_path / "reference.json"
+    assert main(["analyze", str(caseload), "--format", "json",
+                 "--save-reference", str(reference)]) == 0  # fmt: skip
+    first = json.loads(capsys.readouterr().out)
+    assert json.loads(reference.read_text())["trajectories"] == {"phq-9": None}
+    assert main(["analyze", str(caseload), "--format", "json",
+                 "--reference", str(reference)]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out) == first
+    reference.write_text("{}")
+    assert main(["analyze", str(caseload), "--reference", str(reference)]) == 2
+    assert "not a saved reference" in capsys.readouterr().err
