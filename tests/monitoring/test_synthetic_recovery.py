@@ -1,0 +1,101 @@
+"""A generated caseload: every planted event is recovered, and stable clients raise no
+rupture."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from alliance.monitoring import Signal, monitor_episode
+from alliance.monitoring.ruptures import pooled_change_sd
+from alliance.synthetic import Caseload, generate_caseload
+
+
+@pytest.fixture(scope="module")
+def caseload() -> Caseload:
+    return generate_caseload(400, seed=41)
+
+
+@pytest.fixture(scope="module")
+def signals(caseload: Caseload) -> dict[str, list[Signal]]:
+    pooled = pooled_change_sd(e.series("srs") for e in caseload.episodes)
+    return {e.client_id: monitor_episode(e, pooled_srs_sd=pooled) for e in caseload.episodes}
+
+
+def by_kind(found: list[Signal]) -> dict[str, list[Signal]]:
+    grouped: dict[str, list[Signal]] = defaultdict(list)
+    for signal in found:
+        grouped[signal.kind].append(signal)
+    return grouped
+
+
+def test_the_caseload_plants_every_kind_of_event(caseload: Caseload) -> None:
+    truth = caseload.truth.values()
+    assert sum(bool(t.ruptures) for t in truth) >= 40
+    assert any(r.repaired for t in truth for r in t.ruptures)
+    assert any(not r.repaired for t in truth for r in t.ruptures)
+    assert sum(t.withdrawal_from is not None for t in truth) >= 20
+    assert sum(bool(t.self_harm_sessions) for t in truth) >= 5
+    assert sum(t.stable_alliance for t in truth) >= 200
+
+
+def test_it_finds_every_planted_rupture_and_its_repair(
+    caseload: Caseload, signals: dict[str, list[Signal]]
+) -> None:
+    checked = 0
+    for client_id, truth in caseload.truth.items():
+        found = {s.session: s for s in by_kind(signals[client_id])["possible_rupture"]}
+        for planted in truth.ruptures:
+            assert planted.session in found, f"{client_id}: rupture at {planted.session} missed"
+            evidence = found[planted.session].evidence
+            assert evidence["repaired"] is planted.repaired, client_id
+            assert evidence["repair_session"] == planted.repair_session, client_id
+            assert evidence["exceeds_pre_rupture"] is planted.exceeds_pre, client_id
+            checked += 1
+    assert checked >= 40
+
+
+def test_stable_clients_raise_no_rupture_concern_or_withdrawal(
+    caseload: Caseload, signals: dict[str, list[Signal]]
+) -> None:
+    stable = [c for c, t in caseload.truth.items() if t.stable_alliance]
+    for client_id in stable:
+        kinds = by_kind(signals[client_id])
+        assert kinds["possible_rupture"] == [], client_id
+        assert kinds["alliance_concern"] == [], client_id
+        assert kinds["sustained_low_alliance"] == [], client_id
+
+
+def test_it_finds_every_planted_withdrawal(
+    caseload: Caseload, signals: dict[str, list[Signal]]
+) -> None:
+    for client_id, truth in caseload.truth.items():
+        if truth.withdrawal_from is None:
+            continue
+        sustained = by_kind(signals[client_id])["sustained_low_alliance"]
+        low = [s.session for s in sustained if s.evidence["pattern"] == "low"]
+        # The second low session in a row; a run of falls into the stretch may come earlier.
+        assert low and low[0] == truth.withdrawal_from + 1, client_id
+        assert sustained[0].session >= truth.withdrawal_from - 1, client_id
+
+
+def test_it_raises_self_harm_at_exactly_the_planted_sessions(
+    caseload: Caseload, signals: dict[str, list[Signal]]
+) -> None:
+    for client_id, truth in caseload.truth.items():
+        sessions = [s.session for s in by_kind(signals[client_id])["self_harm_risk"]]
+        assert tuple(sessions) == truth.self_harm_sessions, client_id
+
+
+def test_it_sees_the_planted_symptom_courses(
+    caseload: Caseload, signals: dict[str, list[Signal]]
+) -> None:
+    for client_id, truth in caseload.truth.items():
+        kinds = by_kind(signals[client_id])
+        if truth.course == "deteriorator":
+            assert kinds["reliable_deterioration"], client_id
+            assert not kinds["recovered"], client_id
+        elif truth.course == "improver":
+            assert kinds["reliable_improvement"], client_id
+            assert not kinds["reliable_deterioration"], client_id
