@@ -26,12 +26,17 @@ Course = Literal["improver", "flat", "deteriorator"]
 SymptomInstrument = Literal["phq-9", "ors"]
 Rng = np.random.Generator
 
-FIELDS = ("client_id", "session", "date", "instrument", "item", "value", "clinician_id", "respondent")
-COURSE_SHARES: tuple[tuple[Course, float], ...] = (
-    ("improver", 0.55),
-    ("flat", 0.30),
-    ("deteriorator", 0.15),
+FIELDS = (
+    "client_id",
+    "session",
+    "date",
+    "instrument",
+    "item",
+    "value",
+    "clinician_id",
+    "respondent",
 )
+Form = tuple[int, str, dict[str, float], Respondent]  # session, instrument, answers, respondent
 WAI_SESSIONS = (3, 8)
 SRS_CUTOFF = 360  # tenths: the default "at or below 36" alliance concern
 STABLE_FLOOR = 364  # tenths: stable clients stay clear of the cutoff even after rounding
@@ -60,7 +65,9 @@ class ClientTruth:
     @property
     def planted_any(self) -> bool:
         """Anything the engine should flag: a rupture, a withdrawal or a self-harm answer."""
-        return bool(self.ruptures) or self.withdrawal_from is not None or bool(self.self_harm_sessions)
+        return (
+            bool(self.ruptures) or self.withdrawal_from is not None or bool(self.self_harm_sessions)
+        )
 
 
 @dataclass(frozen=True)
@@ -122,11 +129,10 @@ def generate_caseload(
     ors = set(master.permutation(n_clients)[: round(ors_share * n_clients)].tolist())
     phq = [i for i in range(n_clients) if i not in ors]
     self_harm = set(master.permutation(phq)[: round(self_harm_share * len(phq))].tolist())
-    courses: list[Course] = []
-    for course, share in COURSE_SHARES[:-1]:
-        courses += [course] * round(share * n_clients)
-    courses = (courses + [COURSE_SHARES[-1][0]] * n_clients)[:n_clients]
-    courses = [courses[i] for i in master.permutation(n_clients).tolist()]
+    mix: tuple[tuple[Course, float], ...] = (("improver", 0.55), ("flat", 0.3))
+    deck = [course for course, share in mix for _ in range(round(share * n_clients))]
+    deck = (deck + ["deteriorator"] * n_clients)[:n_clients]  # the rest, about 15%
+    courses = [deck[i] for i in master.permutation(n_clients).tolist()]
 
     episodes, truth = [], {}
     for i, rng in enumerate(master.spawn(n_clients)):
@@ -157,34 +163,26 @@ def _client(
     first = start + dt.timedelta(days=int(rng.integers(0, 28)))
     dates = [first + dt.timedelta(weeks=s) for s in range(n)]
     ruptures: tuple[PlantedRupture, ...] = ()
-    withdrawal_from = None
-    low_line = False
+    withdrawal_from: int | None = None
+    low_at: set[int] = set()
     if alliance == "rupture":
         srs, rupture = _rupture_srs(rng, n)
         ruptures = (rupture,)
     elif alliance == "withdrawal":
         srs, withdrawal_from = _withdrawal_srs(rng, n)
     else:
-        flavour = rng.random()
-        srs, low_line = _stable_srs(rng, n, perfect=flavour < 0.1), 0.1 <= flavour < 0.25
-
-    forms: list[tuple[int, str, dict[str, float], Respondent]] = []
+        srs, low_at = _stable_srs(rng, n)
     profile = rng.dirichlet([5.0] * 4)
-    low_at = set()
-    if low_line:
-        # A line below 8 needs 2.1 points of the deficit on it, so only sessions with room.
-        room = [s for s, t in enumerate(srs) if t <= 400 - 22]
-        low_at = set(rng.permutation(room)[: int(rng.integers(1, 3))].tolist())
-    for s, total in enumerate(srs):
-        deficit = _srs_deficit(rng, 400 - total, profile, s in low_at)
-        forms.append((s + 1, "srs", _lines(deficit), "client"))
+    forms: list[Form] = [
+        (s + 1, "srs", _lines(_srs_deficit(rng, total, profile, s in low_at)), "client")
+        for s, total in enumerate(srs)
+    ]
 
     self_harm_sessions: tuple[int, ...] = ()
     if instrument == "ors":
-        ors = _course(rng, _SPECS["ors"], course, n, None)
-        ors_profile = rng.dirichlet([4.0] * 4)
-        for s, total in enumerate(ors):
-            forms.append((s + 1, "ors", _lines(_split(rng, 400 - total, 100, ors_profile)), "client"))
+        weights = rng.dirichlet([4.0] * 4)
+        for s, total in enumerate(_course(rng, _SPECS["ors"], course, n, None)):
+            forms.append((s + 1, "ors", _lines(_split(rng, 400 - total, 100, weights)), "client"))
     else:
         phq = _course(rng, _SPECS["phq-9"], course, n, None)
         gad = _course(rng, _SPECS["gad-7"], course, n, phq[0])
@@ -193,18 +191,15 @@ def _client(
             room = [s for s, t in enumerate(phq) if t >= 5]
             picked = rng.permutation(room)[: int(rng.integers(1, 3))].tolist()
             self_harm_sessions = tuple(sorted(s + 1 for s in picked))
-        phq_profile = np.append(rng.dirichlet([3.0] * 8), 0.0)
-        gad_profile = rng.dirichlet([3.0] * 7)
+        phq_weights = np.append(rng.dirichlet([3.0] * 8), 0.0)  # item 9 is planted, not drawn
+        gad_weights = rng.dirichlet([3.0] * 7)
         for s in range(n):
             item9 = int(rng.integers(1, 3)) if s + 1 in self_harm_sessions else 0
-            items = _split(rng, phq[s] - item9, 3, phq_profile)
-            items[8] = item9
-            answers: dict[str, float] = {str(k + 1): v for k, v in enumerate(items)}
+            answers = _items([*_split(rng, phq[s] - item9, 3, phq_weights)[:8], item9])
             if phq[s] > 0:  # item 10 is asked only when some problem was checked
                 answers["10"] = min(3, max(0, round(phq[s] / 8 + rng.normal(0.0, 0.5))))
             forms.append((s + 1, "phq-9", answers, "client"))
-            gad_items = _split(rng, gad[s], 3, gad_profile)
-            forms.append((s + 1, "gad-7", {str(k + 1): v for k, v in enumerate(gad_items)}, "client"))
+            forms.append((s + 1, "gad-7", _items(_split(rng, gad[s], 3, gad_weights)), "client"))
 
     forms += _wai_forms(rng, srs)
     administrations = [
@@ -224,92 +219,99 @@ def _client(
     return Episode.of(client_id, administrations, clinician_id), truth
 
 
+Bound = float | Sequence[float]
+
+
 def _walk(
-    rng: Rng,
-    prev: int | None,
-    target: Sequence[float],
-    lb: Sequence[int],
-    ub: Sequence[int],
-    *,
-    down: int,
-    up: int,
-    sd: float,
-    pull: float = 0.4,
+    rng: Rng, prev: int | None, n: int, target: Bound, lb: Bound, ub: Bound, step: int, sd: float
 ) -> list[int]:
-    """A mean-reverting walk in whole tenths: each step within (-down, +up), each value in
-    [lb, ub]. Bounds that move by at most a step keep both limits true at once, which is how
-    the hard constraints (no fall of 2 points, never at or below 36) are guaranteed."""
+    """A mean-reverting walk in whole tenths: each step within +-step, each value in [lb, ub]
+    (a number or one per session). Bounds that move by at most a step keep both limits true
+    at once, which is how the hard constraints (no fall of 2 points, never at or below 36)
+    are guaranteed rather than hoped for."""
+    t, lo, hi = (v if isinstance(v, Sequence) else [v] * n for v in (target, lb, ub))
     out = []
-    for t, lo, hi, e in zip(target, lb, ub, rng.normal(0.0, sd, len(target)).tolist(), strict=True):
-        x = t + e if prev is None else min(max(prev + pull * (t - prev) + e, prev - down), prev + up)
-        prev = min(max(round(x), lo), hi)
+    for i, e in enumerate(rng.normal(0.0, sd, n).tolist()):
+        x = t[i] + e if prev is None else prev + 0.4 * (t[i] - prev) + e
+        if prev is not None:
+            x = min(max(x, prev - step), prev + step)
+        prev = int(min(max(round(x), lo[i]), hi[i]))
         out.append(prev)
     return out
 
 
-def _stable_srs(rng: Rng, n: int, *, perfect: bool) -> list[int]:
-    """High totals drifting up (the SRS ceiling effect); 40/40 only for the perfect raters, so
-    a run of perfect scores is always a planted one."""
-    base = rng.uniform(392, 398) if perfect else rng.uniform(370, 390)
-    slope = rng.uniform(0.0, 1.2)
-    target = [base + slope * 10 * s / max(n - 1, 1) for s in range(n)]
-    lb, ub = [STABLE_FLOOR] * n, [400 if perfect else 399] * n
+def _stable_srs(rng: Rng, n: int) -> tuple[list[int], set[int]]:
+    """High totals drifting up (the SRS ceiling effect), and the sessions (0-based) that get
+    one line below 8. 40/40 only in a perfect rater's streak, so every run of perfect scores
+    in a caseload is a planted one."""
+    flavour = rng.random()
+    perfect, low_line = flavour < 0.1, 0.1 <= flavour < 0.25
+    # A low line needs a total of 37.8 or less to fit (2.1 short on one line), so those
+    # clients sit a little lower.
+    base = rng.uniform(392, 398) if perfect else rng.uniform(368, 380 if low_line else 390)
+    slope = rng.uniform(0.0, 12.0) / max(n - 1, 1)
+    lb, ub = [float(STABLE_FLOOR)] * n, [399.0] * n
     if perfect:
         length = min(n, int(rng.integers(3, 6)))
         begin = int(rng.integers(0, n - length + 1))
-        for s in range(n):
+        for s in range(begin + length):
             # The floor rises 1.4 per session into the streak so the walk can reach it.
-            lb[s] = 400 if begin <= s < begin + length else max(STABLE_FLOOR, 400 - 14 * (begin - s))
-    return _walk(rng, None, target, lb, ub, down=14, up=14, sd=5.0)
+            lb[s] = max(STABLE_FLOOR, 400 - 14 * max(begin - s, 0))
+            ub[s] = 400 if s >= begin else 399
+    series = _walk(rng, None, n, [base + slope * s for s in range(n)], lb, ub, 14, 5.0)
+    if not low_line:
+        return series, set()
+    room = [s for s, t in enumerate(series) if t <= 400 - 22]
+    return series, set(rng.permutation(room)[: int(rng.integers(1, 3))].tolist())
 
 
 def _rupture_srs(rng: Rng, n: int) -> tuple[list[int], PlantedRupture]:
     at = int(rng.integers(5, n))  # session 5..n-1: four changes before it, one session after
-    # Pre-rupture: steady (steps within 0.9) so the client's own SD is small; below 39.0 so a
+    # Steady before (steps within 0.9) so the client's own SD is small; at most 39.0 so a
     # repair can exceed the pre-drop total.
-    base = rng.uniform(372, 386)
-    pre_series = _walk(rng, None, [base] * (at - 1), [366] * (at - 1), [390] * (at - 1), down=9, up=9, sd=3.5)
-    pre = pre_series[-1]
+    series = _walk(rng, None, at - 1, rng.uniform(372, 386), 366, 390, 9, 3.5)
+    pre = series[-1]
     low = pre - int(rng.integers(50, 81))
-    repaired = bool(rng.random() < 0.6)
-    series = [*pre_series, low]
-    repair_session, exceeds = None, False
+    series.append(low)
+    repaired, exceeds, repair_session = bool(rng.random() < 0.6), False, None
     if repaired:
         lag = int(rng.integers(1, min(3, n - at) + 1))
-        climb = low
         for j in range(1, lag):  # a climb back that stays below the pre-drop total
-            climb = max(climb, low + round((pre - low) * j / lag * rng.uniform(0.5, 0.9)))
-            series.append(climb)
+            series.append(
+                max(series[-1], low + round((pre - low) * j / lag * rng.uniform(0.5, 0.9)))
+            )
         exceeds = bool(rng.random() < 0.5)
-        repaired_total = min(400, pre + int(rng.integers(3, 11))) if exceeds else pre
-        series.append(repaired_total)
+        series.append(min(400, pre + int(rng.integers(3, 11))) if exceeds else pre)
         repair_session = at + lag
-        rest = n - repair_session
-        series += _walk(rng, repaired_total, [repaired_total + 3] * rest, [STABLE_FLOOR] * rest, [400] * rest, down=9, up=9, sd=3.5)
+        series += _walk(
+            rng, series[-1], n - repair_session, series[-1] + 3, STABLE_FLOOR, 399, 9, 3.5
+        )
     else:
-        rest = n - at
         # Unrepaired: hovers near the new low, always at least 2.2 below the pre-drop total.
-        series += _walk(rng, low, [low + rng.uniform(0, 10)] * rest, [max(low - 30, 150)] * rest, [pre - 22] * rest, down=8, up=8, sd=3.0)
+        target = low + rng.uniform(0, 10)
+        series += _walk(rng, low, n - at, target, max(low - 30, 150), pre - 22, 8, 3.0)
     rupture = PlantedRupture(at, round((pre - low) / 10, 1), repaired, repair_session, exceeds)
     return series, rupture
 
 
 def _withdrawal_srs(rng: Rng, n: int) -> tuple[list[int], int]:
     start = int(rng.integers(min(5, n - 1), n))  # at least two sessions in the low stretch
-    before = start - 1
-    # The ceiling falls 1.2 per session towards 37.6 just before the stretch, so even the step
-    # into it (to at most 36.0) is a fall of under 2 points: a slide, not a rupture.
-    ub = [min(399, 376 + 12 * (before - 1 - s)) for s in range(before)]
-    pre = _walk(rng, None, [rng.uniform(372, 388)] * before, [STABLE_FLOOR] * before, ub, down=12, up=12, sd=4.0)
-    rest = n - before
-    target = [352 - 3.5 * j for j in range(rest)]
-    low = _walk(rng, pre[-1], target, [325] * rest, [SRS_CUTOFF] * rest, down=8, up=2, sd=2.5)
+    before, rest = start - 1, n - start + 1
+    # The ceiling falls 1.2 per session to 37.0 just before the stretch, and the step into it
+    # is 0.6 to 1.8: even that first fall stays under 2 points, a slide rather than a rupture.
+    ub = [min(399.0, 370 + 12 * (before - 1 - s)) for s in range(before)]
+    pre = _walk(rng, None, before, rng.uniform(372, 388), STABLE_FLOOR, ub, 12, 4.0)
+    first = int(rng.integers(pre[-1] - 18, min(pre[-1] - 6, 358) + 1))
+    target = [first - 3.5 * j for j in range(1, rest)]
+    low = _walk(rng, first, rest - 1, target, 325, first, 8, 2.5)
+    return [*pre, first, *low], start
     return pre + low, start
 
 
-def _srs_deficit(rng: Rng, deficit: int, profile: np.ndarray, low_line: bool) -> list[int]:
+def _srs_deficit(rng: Rng, total: int, profile: np.ndarray, low_line: bool) -> list[int]:
     """Tenths short of 10 on each line; with `low_line` one line (usually Goals and Topics,
     the classic drift) gets at least 2.1 of them, so it reads below 8."""
+    deficit = 400 - total
     weights = profile * rng.gamma(6.0, 1.0, 4)
     if not low_line:
         return _split(rng, deficit, 100, weights / weights.sum())
@@ -322,13 +324,17 @@ def _srs_deficit(rng: Rng, deficit: int, profile: np.ndarray, low_line: bool) ->
 
 
 def _lines(deficit: list[int]) -> dict[str, float]:
-    return {str(k + 1): (100 - d) / 10 for k, d in enumerate(deficit)}
+    return _items([(100 - d) / 10 for d in deficit])
+
+
+def _items(values: Sequence[float]) -> dict[str, float]:
+    return {str(k + 1): v for k, v in enumerate(values)}
 
 
 def _split(rng: Rng, total: int, cap: int, weights: np.ndarray) -> list[int]:
     """`total` units over items (each 0..cap) in proportion to `weights`, summing exactly."""
-    values = rng.multinomial(total, weights).tolist()
-    while (excess := sum(max(0, v - cap) for v in values)) > 0:
+    values: list[int] = rng.multinomial(total, weights).tolist()
+    while max(values) > cap and (excess := sum(max(0, v - cap) for v in values)) > 0:
         values = [min(v, cap) for v in values]
         open_ = [k for k, v in enumerate(values) if v < cap and weights[k] > 0]
         for k in rng.choice(open_, size=excess).tolist():  # may overshoot; the loop re-checks
@@ -339,49 +345,52 @@ def _split(rng: Rng, total: int, cap: int, weights: np.ndarray) -> list[int]:
 def _course(rng: Rng, spec: _Spec, course: Course, n: int, anchor: int | None) -> list[int]:
     """A symptom series in whole units: log-shaped improvement (most change comes early),
     roughly linear deterioration, or a flat line, each with noise and a guaranteed end point."""
-    worsen_room = spec.hi if spec.sign > 0 else spec.hi - spec.min_worsen - 1
-    lo_in, hi_in = spec.intake[0], spec.intake[1]
-    if course == "deteriorator" and spec.sign < 0:
-        hi_in = min(hi_in, worsen_room)  # room to rise by min_worsen under the cap
+    lo_in, hi_in = spec.intake
+    if course == "deteriorator" and spec.sign < 0:  # room to rise by min_worsen under the cap
+        hi_in = min(hi_in, spec.hi - spec.min_worsen - 1)
     if anchor is None:
         intake = int(rng.integers(lo_in, hi_in + 1))
     else:  # GAD-7 follows the PHQ-9 intake, rescaled, with some independence
         scaled = lo_in + (anchor - 10) * (spec.intake[1] - lo_in) / 12 + rng.normal(0.0, 1.5)
         intake = min(max(round(scaled), lo_in), hi_in)
-    improve_room = spec.hi - intake if spec.sign > 0 else intake
-    worse_room = intake if spec.sign > 0 else spec.hi - intake
+    up_room, down_room = spec.hi - intake, intake
     if course == "improver":
-        size = _change(rng, spec.min_improve, min(spec.max_change, improve_room))
+        size = _change(rng, spec.min_improve, up_room if spec.sign > 0 else down_room, spec)
         delta, shape = spec.sign * size, [math.log(s + 1) / math.log(max(n, 2)) for s in range(n)]
     elif course == "deteriorator":
-        size = _change(rng, spec.min_worsen, min(spec.max_change, worse_room))
+        size = _change(rng, spec.min_worsen, down_room if spec.sign > 0 else up_room, spec)
         delta, shape = -spec.sign * size, [s / max(n - 1, 1) for s in range(n)]
     else:
         delta, shape = 0, [0.0] * n
     noise = rng.normal(0.0, spec.sd, n).tolist()
     noise[0] = 0.0
-    values = [min(max(round(intake + delta * f + e), 0), spec.hi) for f, e in zip(shape, noise, strict=True)]
+    values = [
+        min(max(round(intake + delta * f + e), 0), spec.hi)
+        for f, e in zip(shape, noise, strict=True)
+    ]
     if course == "flat":
         values = [min(max(v, intake - spec.band), intake + spec.band) for v in values]
     elif n > 1:  # the end point is the promise: noise never undoes the planted change
-        bound = intake + (spec.min_improve if course == "improver" else -spec.min_worsen) * spec.sign
+        bound = (
+            intake + (spec.min_improve if course == "improver" else -spec.min_worsen) * spec.sign
+        )
         values[-1] = max(values[-1], bound) if (delta > 0) else min(values[-1], bound)
     return values
 
 
-def _change(rng: Rng, least: int, most: int) -> int:
+def _change(rng: Rng, least: int, room: int, spec: _Spec) -> int:
     # One unit beyond the minimum so the guarantee does not rest on the end-point clamp alone.
-    return int(rng.integers(least + 1, max(least + 1, most) + 1))
+    return int(rng.integers(least + 1, max(least + 1, min(room, spec.max_change)) + 1))
 
 
-def _wai_forms(rng: Rng, srs: list[int]) -> list[tuple[int, str, dict[str, float], Respondent]]:
+def _wai_forms(rng: Rng, srs: list[int]) -> list[Form]:
     """WAI-SR at sessions 3 and 8 and the therapist's at 3 for about half, pitched by that
     session's SRS (r with SRS is about .6 in the literature), with one subscale sometimes
     lower than the others."""
     subscales = get_definition("wai-sr").subscales
     weak = int(rng.integers(3)) if rng.random() < 0.3 else None
     dip = rng.uniform(0.6, 1.2)
-    forms: list[tuple[int, str, dict[str, float], Respondent]] = []
+    forms: list[Form] = []
     raters: list[tuple[str, Respondent, int]] = [("wai-sr", "client", s) for s in WAI_SESSIONS]
     if rng.random() < 0.5:
         raters.append(("wai-sr-t", "therapist", 3))
@@ -391,31 +400,24 @@ def _wai_forms(rng: Rng, srs: list[int]) -> list[tuple[int, str, dict[str, float
         level = 4.7 + (srs[session - 1] / 10 - 38.0) * 0.15
         if respondent == "therapist":  # therapists tend to rate the alliance a little lower
             level -= 0.3
-        answers: dict[str, float] = {}
+        values = [0] * 12
         for k, sub in enumerate(subscales):
             mean = min(max(level, 1.3), 4.9) - (dip if k == weak else 0.0)
-            for item, e in zip(sub.items, rng.normal(0.0, 0.45, len(sub.items)).tolist(), strict=True):
-                answers[item] = min(5, max(1, round(mean + e)))
-        ordered = {item: answers[item] for item in sorted(answers, key=int)}
-        forms.append((session, name, ordered, respondent))
+            for item in sub.items:
+                values[int(item) - 1] = min(5, max(1, round(mean + rng.normal(0.0, 0.45))))
+        forms.append((session, name, _items(values), respondent))
     return forms
 
 
 def iter_long_rows(caseload: Caseload) -> Iterator[dict[str, str]]:
     """One row per item answer, clients contiguous and sessions in order."""
     for episode in caseload.episodes:
+        who = episode.clinician_id or ""
         for a in episode.administrations:
+            date = a.date.isoformat() if a.date else ""
             for item, value in a.score.answers.items():
-                yield {
-                    "client_id": episode.client_id,
-                    "session": str(a.session),
-                    "date": a.date.isoformat() if a.date else "",
-                    "instrument": a.instrument,
-                    "item": item,
-                    "value": str(value),
-                    "clinician_id": episode.clinician_id or "",
-                    "respondent": a.respondent,
-                }
+                row = (episode.client_id, a.session, date, a.instrument, item, value, who)
+                yield dict(zip(FIELDS, map(str, (*row, a.respondent)), strict=True))
 
 
 def write_long_csv(caseload: Caseload, out: TextIO) -> int:

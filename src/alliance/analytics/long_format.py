@@ -22,6 +22,10 @@ from alliance.monitoring.types import Respondent
 
 REQUIRED = ("client_id", "session", "date", "instrument", "item", "value")
 OPTIONAL = ("clinician_id", "respondent")
+COLUMNS = REQUIRED + OPTIONAL
+CLIENT, SESSION, DATE, INSTRUMENT, ITEM, VALUE, CLINICIAN, RESPONDENT = range(len(COLUMNS))
+
+Fields = list[str]  # one row's fields in COLUMNS order
 
 
 class InputError(ValueError):
@@ -31,19 +35,6 @@ class InputError(ValueError):
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    line: int
-    client_id: str
-    session: int
-    date: dt.date | None
-    instrument: str
-    item: str
-    value: float
-    clinician_id: str | None
-    respondent: str
 
 
 @dataclass(slots=True)
@@ -58,14 +49,14 @@ class ClientBlock:
 OnProblem = Callable[[InputError], None]
 
 
-def open_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, raw fields) from a CSV or JSON-lines file; checks the columns."""
+def open_rows(path: Path) -> Iterator[tuple[int, Fields]]:
+    """(line number, fields in COLUMNS order) from a CSV or JSON-lines file."""
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
         return _json_rows(path)
     return _csv_rows(path)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, Fields]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -74,6 +65,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         columns = [name.strip() for name in header]
         _check_columns(columns)
         width = len(columns)
+        # Most exports put the columns in the documented order: pass their rows through
+        # untouched; otherwise pick the fields into that order.
+        order = [columns.index(name) if name in columns else -1 for name in COLUMNS]
+        in_order = order == list(range(len(COLUMNS)))[: len(order)] and width == len(COLUMNS)
         for fields in reader:
             if len(fields) != width:
                 if not fields:
@@ -81,10 +76,13 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 raise InputError(
                     reader.line_num, f"expected {width} fields as in the header, got {len(fields)}"
                 )
-            yield reader.line_num, dict(zip(columns, fields, strict=True))
+            if in_order:
+                yield reader.line_num, fields
+            else:
+                yield reader.line_num, [fields[i] if i >= 0 else "" for i in order]
 
 
-def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _json_rows(path: Path) -> Iterator[tuple[int, Fields]]:
     with path.open(encoding="utf-8") as handle:
         checked = False
         for number, line in enumerate(handle, start=1):
@@ -102,7 +100,7 @@ def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             missing = [name for name in REQUIRED if name not in data]
             if missing:
                 raise InputError(number, f"missing fields: {', '.join(missing)}")
-            yield number, {key: "" if v is None else str(v) for key, v in data.items()}
+            yield number, ["" if data.get(k) is None else str(data[k]) for k in COLUMNS]
 
 
 def _check_columns(columns: list[str], line: int = 1) -> None:
@@ -115,117 +113,192 @@ def _check_columns(columns: list[str], line: int = 1) -> None:
         )
 
 
-def parse_row(line: int, raw: dict[str, str]) -> Row:
-    client_id = raw["client_id"].strip()
-    if not client_id:
-        raise InputError(line, "client_id is empty")
-    instrument = raw["instrument"].strip().lower()
-    if instrument not in definitions():
-        raise InputError(
-            line, f"unknown instrument {raw['instrument']!r} (known: {', '.join(definitions())})"
-        )
-    try:
-        session = int(raw["session"])
-    except ValueError:
-        raise InputError(line, f"session {raw['session']!r} is not a whole number") from None
-    if session < 1:
-        raise InputError(line, f"session {session} must be 1 or more")
-    text = raw["date"].strip()
-    try:
-        date = dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        raise InputError(line, f"date {text!r} is not an ISO date (YYYY-MM-DD)") from None
-    try:
-        value = float(raw["value"])
-    except ValueError:
-        raise InputError(line, f"value {raw['value']!r} is not a number") from None
-    respondent = (raw.get("respondent") or "").strip().lower() or _default_respondent(instrument)
-    if respondent not in ("client", "therapist"):
-        raise InputError(line, f"respondent {respondent!r} must be client or therapist")
-    clinician = (raw.get("clinician_id") or "").strip() or None
-    return Row(line, client_id, session, date, instrument, raw["item"].strip(), value,
-               clinician, respondent)  # fmt: skip
+FormKey = tuple[int, str, str]  # session, instrument, respondent
+Answer = tuple[str, float, int]  # item, value, line
 
 
-def _default_respondent(instrument: str) -> str:
-    return definitions()[instrument].respondent
+class _Client:
+    """The rows of one client, gathered into forms as they are read."""
+
+    __slots__ = ("client_id", "clinician", "dates", "forms", "problems", "rows")
+
+    def __init__(self, client_id: str) -> None:
+        self.client_id = client_id
+        self.clinician: str | None = None
+        self.forms: dict[FormKey, list[Answer]] = {}
+        self.dates: dict[int, dt.date | None] = {}
+        self.problems: list[InputError] = []
+        self.rows = 0
+
+
+class _RowReader:
+    """Checks one row's fields; caches what repeats across rows (instruments, dates)."""
+
+    def __init__(self) -> None:
+        known = definitions()
+        self.instruments: dict[str, tuple[str, str]] = {
+            name: (name, d.respondent) for name, d in known.items()
+        }
+        self.dates: dict[str, dt.date | None] = {"": None}
+
+    def instrument(self, line: int, text: str) -> tuple[str, str]:
+        found = self.instruments.get(text)
+        if found is None:
+            found = self.instruments.get(text.strip().lower())
+            if found is None:
+                known = ", ".join(definitions())
+                raise InputError(line, f"unknown instrument {text!r} (known: {known})")
+            self.instruments[text] = found
+        return found
+
+    def session(self, line: int, text: str) -> int:
+        try:
+            session = int(text)
+        except ValueError:
+            raise InputError(line, f"session {text!r} is not a whole number") from None
+        if session < 1:
+            raise InputError(line, f"session {session} must be 1 or more")
+        return session
+
+    def date(self, line: int, text: str) -> dt.date | None:
+        try:
+            return self.dates[text]
+        except KeyError:
+            pass
+        try:
+            date = dt.date.fromisoformat(text.strip()) if text.strip() else None
+        except ValueError:
+            raise InputError(line, f"date {text!r} is not an ISO date (YYYY-MM-DD)") from None
+        if len(self.dates) > 10_000:  # a long file has many dates: keep the cache small
+            self.dates.clear()
+            self.dates[""] = None
+        self.dates[text] = date
+        return date
+
+    def value(self, line: int, text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise InputError(line, f"value {text!r} is not a number") from None
+
+    def respondent(self, line: int, text: str, default: str) -> str:
+        if not text:
+            return default
+        respondent = text.strip().lower() or default
+        if respondent not in ("client", "therapist"):
+            raise InputError(line, f"respondent {text!r} must be client or therapist")
+        return respondent
+
+    def add(self, client: _Client, line: int, fields: Fields) -> None:
+        instrument, default = self.instrument(line, fields[INSTRUMENT])
+        session = self.session(line, fields[SESSION])
+        date = self.date(line, fields[DATE])
+        value = self.value(line, fields[VALUE])
+        respondent = self.respondent(line, fields[RESPONDENT], default)
+        key = (session, instrument, respondent)
+        answers = client.forms.get(key)
+        if answers is None:
+            answers = client.forms[key] = []
+        answers.append((fields[ITEM], value, line))
+        client.dates.setdefault(session, date)
+        client.rows += 1
 
 
 def read_clients(
-    rows: Iterator[tuple[int, dict[str, str]]], on_problem: OnProblem | None = None
+    rows: Iterator[tuple[int, Fields]], on_problem: OnProblem | None = None
 ) -> Iterator[ClientBlock]:
     """Group rows into clients and score each administration.
 
     A bad row or form raises `InputError`, or with `on_problem` set is reported to it and
     skipped (a bad form is skipped whole: nothing of it is scored).
     """
+    reader = _RowReader()
+    instruments, dates = reader.instruments, reader.dates
     seen: set[str] = set()
-    current: str | None = None
-    block: list[Row] = []
-    problems: list[InputError] = []
-    count = 0
-    for line, raw in rows:
+    client: _Client | None = None
+    for line, fields in rows:
+        client_id = fields[CLIENT]
+        if client is None or client_id != client.client_id:
+            client_id = client_id.strip()
+            if not client_id:
+                problem = InputError(line, "client_id is empty")
+                if on_problem is None:
+                    raise problem
+                on_problem(problem)
+                continue
+            if client is not None and client_id != client.client_id:
+                yield _episode(client, on_problem)
+                client = None
+            if client is None:
+                if client_id in seen:
+                    raise InputError(
+                        line,
+                        f"client {client_id!r} appears again after other clients; the file "
+                        "must be grouped by client (sort it by client_id, session)",
+                    )
+                seen.add(client_id)
+                client = _Client(client_id)
+                # The clinician is read from the client's first row.
+                client.clinician = fields[CLINICIAN].strip() or None
+        # The fast path, with no per-field checks beyond what the conversions themselves
+        # do; any surprise goes to `reader.add`, which checks each field and names it.
         try:
-            row = parse_row(line, raw)
+            instrument, respondent = instruments[fields[INSTRUMENT]]
+            session = int(fields[SESSION])
+            date = dates[fields[DATE]]
+            if fields[RESPONDENT]:
+                respondent = fields[RESPONDENT]
+                if respondent != "client" and respondent != "therapist":
+                    raise KeyError(respondent)
+            if session < 1:
+                raise ValueError(session)
+            key = (session, instrument, respondent)
+            answer = (fields[ITEM], float(fields[VALUE]), line)
+        except (KeyError, ValueError):
+            pass
+        else:
+            answers = client.forms.get(key)
+            if answers is None:
+                answers = client.forms[key] = []
+                client.dates.setdefault(session, date)
+            answers.append(answer)
+            client.rows += 1
+            continue
+        try:
+            reader.add(client, line, fields)
         except InputError as problem:
             if on_problem is None:
                 raise
             on_problem(problem)
-            problems.append(problem)
-            continue
-        if row.client_id != current:
-            if current is not None:
-                yield _episode(current, block, count, problems, on_problem)
-                block, problems, count = [], [], 0
-            if row.client_id in seen:
-                raise InputError(
-                    line,
-                    f"client {row.client_id!r} appears again after other clients; the file "
-                    "must be grouped by client (sort it by client_id, session)",
-                )
-            seen.add(row.client_id)
-            current = row.client_id
-        block.append(row)
-        count += 1
-    if current is not None:
-        yield _episode(current, block, count, problems, on_problem)
+            client.problems.append(problem)
+    if client is not None:
+        yield _episode(client, on_problem)
 
 
-def _episode(
-    client_id: str,
-    rows: list[Row],
-    count: int,
-    problems: list[InputError],
-    on_problem: OnProblem | None,
-) -> ClientBlock:
-    forms: dict[tuple[int, str, str], list[Row]] = {}
-    for row in rows:
-        forms.setdefault((row.session, row.instrument, row.respondent), []).append(row)
+def _episode(client: _Client, on_problem: OnProblem | None) -> ClientBlock:
     administrations = []
-    clinician = next((row.clinician_id for row in rows if row.clinician_id), None)
-    for (session, instrument, respondent), answers in forms.items():
+    for (session, instrument, respondent), answers in client.forms.items():
         try:
-            scored = score(instrument, [(row.item, row.value) for row in answers])
+            scored = score(instrument, [(item, value) for item, value, _line in answers])
         except ScoringError as exc:
-            problem = _form_problem(exc, answers, client_id)
+            problem = _form_problem(exc, answers, client.client_id, session, instrument)
             if on_problem is None:
                 raise problem from None
             on_problem(problem)
-            problems.append(problem)
+            client.problems.append(problem)
             continue
         administrations.append(
             Administration(
-                session, instrument, scored, cast(Respondent, respondent), answers[0].date
+                session, instrument, scored, cast(Respondent, respondent), client.dates[session]
             )
         )
-    return ClientBlock(Episode.of(client_id, administrations, clinician), count, problems)
+    episode = Episode.of(client.client_id, administrations, client.clinician)
+    return ClientBlock(episode, client.rows, client.problems)
 
 
-def _form_problem(exc: ScoringError, answers: list[Row], client_id: str) -> InputError:
+def _form_problem(
+    exc: ScoringError, answers: list[Answer], client_id: str, session: int, instrument: str
+) -> InputError:
     # Name the line of the offending answer where there is one, else the form's first line.
-    line = next((row.line for row in answers if row.item == exc.item), answers[0].line)
-    first = answers[0]
-    return InputError(
-        line,
-        f"client {client_id} session {first.session} {first.instrument}: {exc.message}",
-    )
+    line = next((line for item, _value, line in answers if item == exc.item), answers[0][2])
+    return InputError(line, f"client {client_id} session {session} {instrument}: {exc.message}")
