@@ -129,10 +129,14 @@ def score(
     limits = _cutoffs(key, cutoffs)
     units = _validate(key, answers)
 
-    keyed = {
-        item: (key.low + key.high - units[item]) if item in key.reverse else units[item]
-        for item in key.item_ids
-    }
+    # In item order (answers may come in any order), reverse-keyed where the key says so.
+    if key.reverse:
+        keyed = {
+            item: (key.low + key.high - units[item]) if item in key.reverse else units[item]
+            for item in key.item_ids
+        }
+    else:
+        keyed = {item: units[item] for item in key.item_ids}
     total = _as_number(sum(keyed.values()), key.unit)
     subscales: dict[str, Number] = {}
     means: dict[str, float] = {}
@@ -155,7 +159,9 @@ def score(
         band=_band(key, total),
         flags=tuple(flags),
         lowest_items=_least_favourable(key, keyed),
-        answers={item: _as_number(v, key.unit) for item, v in units.items()},
+        answers=dict(units)
+        if key.unit == 1
+        else {item: _as_number(v, key.unit) for item, v in units.items()},
     )
 
 
@@ -192,10 +198,34 @@ def _validate(key: _Key, answers: Mapping[Any, Any] | Iterable[tuple[Any, Any]])
     units: dict[str, int] = {}
     seen: set[str] = set()
     problems: list[ScoringError] = []
+    item_set, unit, low, high, vas, allowed = (
+        key.item_set,
+        key.unit,
+        key.low,
+        key.high,
+        key.vas,
+        key.allowed,
+    )
     for pair in pairs:
-        if not (isinstance(pair, tuple) and len(pair) == 2):
+        if not (type(pair) is tuple and len(pair) == 2):
             raise ScoringError("not_an_object", "answers must be (item id, value) pairs")
         raw_item, value = pair
+        # The common case, checked inline: a known text id, first seen, with a number on
+        # the scale. NaN fails the range test; anything unusual takes the careful path,
+        # which names the problem.
+        if (
+            type(raw_item) is str
+            and raw_item in item_set
+            and raw_item not in seen
+            and (type(value) is float or type(value) is int)
+        ):
+            scaled = value * unit
+            if low <= scaled <= high:
+                whole = round(scaled)
+                if abs(scaled - whole) <= 1e-6 if vas else scaled == whole and whole in allowed:
+                    units[raw_item] = whole
+                    seen.add(raw_item)
+                    continue
         item = _item_id(raw_item)
         if item is None or (item not in key.item_set and item not in key.supplementary):
             problems.append(_unknown_item(key, raw_item))
