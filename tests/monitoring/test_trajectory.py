@@ -45,7 +45,7 @@ def reference_series(n: int, seed: int = 7) -> list[list[tuple[int, float]]]:
 
 @pytest.fixture(scope="module")
 def fitted() -> Reference:
-    trajectory = fit_trajectory("phq-9", reference_series(200), MonitoringConfig())
+    trajectory = fit_trajectory("phq-9", reference_series(150), MonitoringConfig())
     assert trajectory is not None
     return Reference({"phq-9": trajectory}, None)
 
@@ -53,7 +53,7 @@ def fitted() -> Reference:
 def test_it_recovers_the_expected_curve_from_reference_episodes(fitted: Reference) -> None:
     trajectory = fitted.trajectories["phq-9"]
     assert trajectory is not None
-    assert trajectory.episodes == 200 and trajectory.observations == 200 * 11
+    assert trajectory.episodes == 150 and trajectory.observations == 150 * 11
     for intake, session in ((12, 4), (18, 8), (22, 12)):
         expected, sd = trajectory.expected(intake, session)
         assert expected == pytest.approx(true_mean(intake, session), abs=1.0)
@@ -78,7 +78,7 @@ def test_it_flags_a_client_outside_the_tolerance_band_and_not_one_inside(
     (signal,) = not_on_track(off)
     assert signal.evidence["method"] == "expected_trajectory"
     assert signal.evidence["tolerance_limit"] == round(limit, 2)
-    assert signal.evidence["reference_episodes"] == 200
+    assert signal.evidence["reference_episodes"] == 150
     assert not_on_track(on) == []
 
 
@@ -114,3 +114,11 @@ def test_it_refuses_a_file_that_is_not_a_reference(tmp_path: Path) -> None:
     path.write_text('{"trajectories": {"phq-9": {"intercept": 1}}, "pooled_srs_sd": 1}')
     with pytest.raises(TrajectoryError, match="not a saved reference"):
         load_reference(path)
+
+
+def test_it_fits_on_a_seeded_sample_when_the_reference_is_larger_than_needed() -> None:
+    config = MonitoringConfig(trajectory_max_episodes=60)
+    first = fit_trajectory("phq-9", reference_series(90, seed=5), config)
+    again = fit_trajectory("phq-9", reference_series(90, seed=5), config)
+    assert first is not None and first.episodes == 60
+    assert first == again
