@@ -54,6 +54,10 @@ class MonitoringConfig:
     # Used only when nothing better is known: a 2.0 SD with k = 2 puts the bar at 4 points.
     rupture_default_pooled_sd: float = 2.0
 
+    # A WAI-SR subscale mean below this ("Fairly often", 3 of 5) makes the profile a warning
+    # rather than a note.
+    wai_weak_mean: float = 3.0
+
     # PHQ-9 item 9 at or above this is a safety signal, whatever the total.
     self_harm_item_min: int = 1
 

@@ -34,7 +34,9 @@ def monitor_episode(
     srs = episode.series(SRS)
     alliance = alliance_signals(srs, config) + rupture_signals(srs, config, pooled_srs_sd)
     signals = list(alliance)
-    signals += wai_signals(episode.series("wai-sr"), episode.series("wai-sr-t", "therapist"))
+    signals += wai_signals(
+        episode.series("wai-sr"), episode.series("wai-sr-t", "therapist"), config
+    )
     signals += self_harm_signals(episode.series("phq-9"), config)
     primary = None
     for instrument in SYMPTOM_INSTRUMENTS:

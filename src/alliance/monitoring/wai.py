@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from alliance.measures import get_definition
 
+from .config import MonitoringConfig
 from .types import Administration, Signal
 
-# Below "Fairly often" (3 of 5) on a subscale's mean is worth raising, not just noting.
-WEAK_MEAN = 3.0
 
-
-def wai_signals(client: list[Administration], therapist: list[Administration]) -> list[Signal]:
+def wai_signals(
+    client: list[Administration], therapist: list[Administration], config: MonitoringConfig
+) -> list[Signal]:
     by_session = {a.session: a for a in therapist}
-    return [_profile(a, by_session.get(a.session)) for a in client]
+    return [_profile(a, by_session.get(a.session), config.wai_weak_mean) for a in client]
 
 
-def _profile(a: Administration, therapist: Administration | None) -> Signal:
+def _profile(a: Administration, therapist: Administration | None, weak: float) -> Signal:
     definition = get_definition(a.instrument)
     means = a.score.subscale_means
     lowest = min(means.values())
@@ -52,8 +52,8 @@ def _profile(a: Administration, therapist: Administration | None) -> Signal:
         kind="wai_profile",
         session=a.session,
         instrument=a.instrument,
-        severity="warning" if lowest < WEAK_MEAN else "info",
-        rule="lowest WAI-SR subscale mean" + (f" < {WEAK_MEAN:g}" if lowest < WEAK_MEAN else ""),
+        severity="warning" if lowest < weak else "info",
+        rule="lowest WAI-SR subscale mean" + (f" < {weak:g}" if lowest < weak else ""),
         evidence=evidence,
         explanation=f"{weakest_text} (mean {lowest:g} of 5).{gap_text}",
         suggested_action=" ".join(guidance[w] for w in weakest)

@@ -1,0 +1,37 @@
+"""The monitoring thresholds: defaults from INSTRUMENTS.md, checked when changed."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from alliance.monitoring import MonitoringConfig
+
+
+def test_it_defaults_to_the_published_thresholds() -> None:
+    config = MonitoringConfig()
+    assert (config.srs_concern_cutoff, config.srs_drop_points, config.srs_item_low) == (36, 1, 8)
+    assert (config.rupture_sd, config.rupture_min_drop) == (2.0, 2.0)
+    assert MonitoringConfig.lenient().rupture_sd == 1.0
+    assert {i: config.reliable_change_for(i) for i in ("phq-9", "gad-7", "ors")} == {
+        "phq-9": 6.0, "gad-7": 4.0, "ors": 5.0,
+    }  # fmt: skip
+    assert dict(config.caseness) == {"phq-9": 10.0, "gad-7": 8.0, "ors": 25.0}
+    assert config.reliable_change_for("srs") is None
+
+
+def test_it_reads_settings_and_refuses_unknown_ones() -> None:
+    assert MonitoringConfig.from_mapping({"srs_item_low": 7.5}).srs_item_low == 7.5
+    with pytest.raises(ValueError, match="unknown monitoring settings: srs_cutof"):
+        MonitoringConfig.from_mapping({"srs_cutof": 35})
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"srs_drop_points": -1.0}, {"rupture_min_drop": math.nan}, {"rupture_sd": 0.0},
+     {"perfect_streak_sessions": 0}],
+)  # fmt: skip
+def test_it_refuses_impossible_thresholds(setting: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        MonitoringConfig.from_mapping(setting)
