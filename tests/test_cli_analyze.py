@@ -121,3 +121,52 @@ def test_it_saves_a_reference_and_uses_it_again(
     reference.write_text("{}")
     assert main(["analyze", str(caseload), "--reference", str(reference)]) == 2
     assert "not a saved reference" in capsys.readouterr().err
+
+
+def test_it_refuses_a_reference_that_cannot_be_written_or_trusted(
+    caseload: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unwritable = tmp_path / "no-such-folder" / "reference.json"
+    assert main(["analyze", str(caseload), "--save-reference", str(unwritable)]) == 2
+    assert "No such file" in capsys.readouterr().err
+    reference = tmp_path / "reference.json"
+    fields = {"instrument": "phq-9", "intercept": "x", "intake": 1, "log_session": 1,
+              "intake_by_log_session": 0, "re_intercept_var": 1, "re_slope_var": 1,
+              "re_cov": 0, "residual_var": 1, "episodes": 40, "observations": 400}  # fmt: skip
+    for bad in ({"intercept": "x"}, {"intercept": float("nan")}, {"residual_var": -1}):
+        body = {"trajectories": {"phq-9": fields | bad}, "pooled_srs_sd": 1.5}
+        reference.write_text(json.dumps(body))
+        assert main(["analyze", str(caseload), "--reference", str(reference)]) == 2
+        assert "not a saved reference" in capsys.readouterr().err
+
+
+def test_it_refuses_to_make_the_self_harm_cutoff_less_sensitive(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    answers = tmp_path / "phq9.json"
+    answers.write_text(json.dumps({str(n): 0 for n in range(1, 9)} | {"9": 2}))
+    status = main(["score", "phq-9", "--file", str(answers), "--cutoff", "self_harm_item=3"])
+    assert status == 2
+    assert "is fixed" in capsys.readouterr().err
+
+
+def test_it_stops_quietly_when_the_reader_of_its_output_goes_away(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from alliance.synthetic import generate_caseload, write_long_csv
+
+    path = tmp_path / "caseload.csv"
+    with path.open("w", newline="") as out:
+        write_long_csv(generate_caseload(60, seed=5), out)
+    command = shutil.which("alliance") or str(Path(sys.executable).with_name("alliance"))
+    process = subprocess.Popen([command, "analyze", str(path)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()  # read a little, then hang up like `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr
+    assert process.returncode == 1

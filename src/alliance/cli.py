@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,6 +43,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other Unix tools do, and
+        # point stdout at /dev/null so the flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _fail(message: str) -> None:
@@ -197,7 +204,8 @@ def _score(args: argparse.Namespace) -> int:
             raise _Usage(f"cannot read {args.file}: {exc.strerror}") from None
     else:
         raw = sys.stdin.buffer.read()
-    result = score(args.instrument, parse_answers(raw), cutoffs=cutoffs or None)
+    instrument = args.instrument.strip().lower()
+    result = score(instrument, parse_answers(raw), cutoffs=cutoffs or None)
     print(json.dumps(result.as_dict()))
     return 0
 
@@ -244,6 +252,10 @@ def _analyze(args: argparse.Namespace) -> int:
         raise _Usage(f"{args.file}: {exc}") from None
     except UnicodeDecodeError:
         raise _Usage(f"{args.file}: not UTF-8 text") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _Usage(f"{exc.filename or args.file}: {exc.strerror or exc}") from None
     if show_progress:
         print(file=sys.stderr)
     report.finish(summary)

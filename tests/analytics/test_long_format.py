@@ -101,3 +101,71 @@ def test_it_takes_the_therapist_as_respondent_of_the_therapist_form(tmp_path: Pa
     body = "".join(f"A,3,2026-01-03,wai-sr-t,{n},4,T1\n" for n in range(1, 13))
     (block,) = clients(write(tmp_path, body))
     assert block.episode.administrations[0].respondent == "therapist"
+
+
+def phq9_rows(client: str, session: int, answers: dict[str, object]) -> str:
+    return "".join(
+        f"{client},{session},2026-01-{session:02d},phq-9,{item},{value},T1\n"
+        for item, value in answers.items()
+    )
+
+
+def test_it_keeps_a_self_harm_answer_from_a_form_it_cannot_score(tmp_path: Path) -> None:
+    answers = {str(n): 1 for n in range(1, 10) if n != 4} | {"9": 2}  # item 4 missing
+    path = write(tmp_path, phq9_rows("A", 1, answers))
+    with pytest.raises(InputError, match="item 9 = 2: self-harm endorsed"):
+        clients(path)
+    problems: list[InputError] = []
+    (block,) = clients(path, on_problem=problems.append)
+    assert block.episode.administrations == ()
+    (alert,) = block.alerts
+    assert (alert.kind, alert.severity, alert.session) == ("self_harm_risk", "urgent", 1)
+    assert alert.evidence == {"item_9": 2, "phq9_total": None, "form_scored": False}
+    assert "self-harm endorsed" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("A,1_0,2026-01-01,srs,1,9,T1\n", "session '1_0' is not a whole number"),
+        ("A,1,2026-01-01,srs,1,1_0,T1\n", "value '1_0' is not a number"),
+        ("A,1,2026-01-01,srs,1," + "9" * 200_000 + ",T1\n", "not readable as CSV"),
+    ],
+)
+def test_it_refuses_numbers_python_alone_would_stretch_to_read(
+    tmp_path: Path, body: str, says: str
+) -> None:
+    with pytest.raises(InputError, match=says):
+        clients(write(tmp_path, body))
+
+
+def test_it_refuses_a_row_whose_respondent_does_not_fit_the_instrument(tmp_path: Path) -> None:
+    header = "client_id,session,date,instrument,item,value,respondent\n"
+    path = write(tmp_path, "A,1,2026-01-01,srs,1,9,therapist\n", header=header)
+    with pytest.raises(InputError, match="srs is answered by the client, not the therapist"):
+        clients(path)
+
+
+def test_it_refuses_a_header_that_names_a_column_twice(tmp_path: Path) -> None:
+    header = "client_id,session,date,instrument,item,value,value\n"
+    with pytest.raises(InputError, match="line 1: the header names value more than once"):
+        clients(write(tmp_path, "A,1,2026-01-01,srs,1,9,8\n", header=header))
+
+
+def test_it_names_the_line_of_the_repeated_answer(tmp_path: Path) -> None:
+    body = srs_rows("A", 1) + "A,1,2026-01-01,srs,2,7,T1\n"
+    with pytest.raises(InputError) as caught:
+        clients(write(tmp_path, body))
+    assert caught.value.line == 6 and "answered twice" in caught.value.message
+
+
+def test_it_reads_json_lines_that_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    lines = "".join(
+        f'{{"client_id": "A", "session": 1, "date": "", "instrument": "srs", '
+        f'"item": "{n}", "value": 9}}\n'
+        for n in range(1, 5)
+    )
+    path = tmp_path / "caseload.jsonl"
+    path.write_text("\ufeff" + lines)
+    (block,) = clients(path)
+    assert block.episode.administrations[0].total == 36.0

@@ -142,3 +142,13 @@ def test_every_alliance_signal_names_its_rule_and_instrument() -> None:
         assert signal.rule and signal.explanation and signal.suggested_action
         assert signal.instrument == "srs" and signal.client_id == "C1"
         assert signal.severity in ("info", "warning", "urgent")
+
+
+def test_it_counts_a_one_point_fall_between_tenths_exactly() -> None:
+    # 32.3 - 31.3 is 0.9999... in binary floating point; on the scale it is 1.0.
+    assert kinds(run(32.3, 31.3), "alliance_drop") == [2]
+
+
+def test_it_does_not_join_low_sessions_across_a_gap() -> None:
+    signals = monitor_episode(episode(srs(1, 32.0), srs(9, 32.0), srs(10, 33.0)))
+    assert kinds(signals, "sustained_low_alliance") == [10]

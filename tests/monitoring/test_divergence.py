@@ -42,3 +42,17 @@ def test_it_reads_ors_with_its_own_reliable_change() -> None:
     assert [s.instrument for s in found] == ["ors"]
     moving = [ors(s, t) for s, t in ((1, 20.0), (2, 21.0), (3, 22.5))]
     assert divergence(srs_series(39, 39, 35), moving) == []
+
+
+def test_it_reads_every_symptom_measure_not_only_the_first() -> None:
+    # One intake PHQ-9 says nothing recent; the flat ORS given every session does.
+    flat_ors = [ors(s, 20.0) for s in range(1, 6)]
+    found = divergence(srs_series(40, 40, 40, 38, 36), flat_ors, phq9(1, 14))
+    assert [s.session for s in found] == [4, 5]
+    assert found[0].instrument == "ors"
+
+
+def test_it_stays_quiet_when_one_measure_moves_while_another_is_flat() -> None:
+    flat_ors = [ors(s, 20.0) for s in range(1, 5)]
+    moving_phq9 = [phq9(s, t) for s, t in ((1, 18), (2, 15), (3, 12), (4, 9))]
+    assert divergence(srs_series(40, 40, 40, 38), flat_ors, moving_phq9) == []

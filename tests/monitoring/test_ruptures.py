@@ -89,3 +89,9 @@ def test_it_pools_within_client_variation_across_clients() -> None:
     expected = ((4 / 3 * 2 + 0 * 1) / 3) ** 0.5
     assert pooled == pytest.approx(expected)
     assert pooled_change_sd([srs_series(38.0, 39.0)]) is None
+
+
+def test_it_lets_a_sites_pooled_sd_win_over_the_caseloads() -> None:
+    config = MonitoringConfig(rupture_pooled_sd=1.0)
+    assert [r.session for r in ruptures(40.0, 37.0, config=config, pooled=2.0)] == [2]
+    assert ruptures(40.0, 37.0, pooled=2.0) == []

@@ -20,7 +20,7 @@ def test_it_raises_an_urgent_self_harm_signal_at_every_endorsement() -> None:
     signals = monitor_episode(episode(phq9(1, 4, item9=1), phq9(2, 3), phq9(3, 6, item9=2)))
     harm = of_kind(signals, "self_harm_risk")
     assert [(s.session, s.severity) for s in harm] == [(1, "urgent"), (3, "urgent")]
-    assert harm[1].evidence == {"item_9": 2, "phq9_total": 6}
+    assert harm[1].evidence == {"item_9": 2, "phq9_total": 6, "form_scored": True}
     assert "before the client leaves" in harm[0].suggested_action
     # Urgent signals come first within their session.
     assert signals[0].kind == "self_harm_risk"

@@ -86,6 +86,10 @@ def analyze_file(
             trajectories=reference.trajectories,
             pooled_srs_sd=reference.pooled_srs_sd,
         )
+        if block.alerts:
+            signals = sorted(
+                [*signals, *block.alerts], key=lambda s: (s.session, s.severity != "urgent")
+            )
         summary.add(block.episode, signals)
         rows += block.rows
         if on_client is not None:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from alliance.measures import ScoringError, definitions, score
-from alliance.monitoring import Administration, Episode
+from alliance.monitoring import Administration, Episode, Signal
+from alliance.monitoring.symptoms import SELF_HARM_ITEM_MIN, self_harm_signal
 from alliance.monitoring.types import Respondent
 
 REQUIRED = ("client_id", "session", "date", "instrument", "item", "value")
@@ -39,11 +40,16 @@ class InputError(ValueError):
 
 @dataclass(slots=True)
 class ClientBlock:
-    """One client's episode as read, and the problems skipped on the way."""
+    """One client's episode as read, and the problems skipped on the way.
+
+    `alerts` holds safety signals from forms that could not be scored (a PHQ-9 with a
+    missing item but item 9 endorsed): a refused form must not hide a self-harm answer.
+    """
 
     episode: Episode
     rows: int
     skipped: list[InputError]
+    alerts: list[Signal]
 
 
 OnProblem = Callable[[InputError], None]
@@ -59,17 +65,29 @@ def open_rows(path: Path) -> Iterator[tuple[int, Fields]]:
 def _csv_rows(path: Path) -> Iterator[tuple[int, Fields]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error as exc:
+            raise InputError(1, f"not readable as CSV: {exc}") from None
         if header is None:
             raise InputError(1, "the file is empty; expected a header row")
         columns = [name.strip() for name in header]
         _check_columns(columns)
+        repeated = sorted({name for name in columns if name in COLUMNS and columns.count(name) > 1})
+        if repeated:
+            raise InputError(1, f"the header names {', '.join(repeated)} more than once")
         width = len(columns)
         # Most exports put the columns in the documented order: pass their rows through
         # untouched; otherwise pick the fields into that order.
         order = [columns.index(name) if name in columns else -1 for name in COLUMNS]
         in_order = order == list(range(len(COLUMNS)))[: len(order)] and width == len(COLUMNS)
-        for fields in reader:
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
+                raise InputError(reader.line_num, f"not readable as CSV: {exc}") from None
             if len(fields) != width:
                 if not fields:
                     continue
@@ -83,14 +101,14 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, Fields]]:
 
 
 def _json_rows(path: Path) -> Iterator[tuple[int, Fields]]:
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         checked = False
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
                 data: Any = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise InputError(number, "not a JSON object") from None
             if not isinstance(data, dict):
                 raise InputError(number, "not a JSON object")
@@ -152,10 +170,10 @@ class _RowReader:
         return found
 
     def session(self, line: int, text: str) -> int:
-        try:
-            session = int(text)
-        except ValueError:
-            raise InputError(line, f"session {text!r} is not a whole number") from None
+        # int() would also take "1_0" and non-ASCII digits: only plain digits are sessions.
+        if not (text.strip().isascii() and text.strip().isdigit()):
+            raise InputError(line, f"session {text!r} is not a whole number")
+        session = int(text)
         if session < 1:
             raise InputError(line, f"session {session} must be 1 or more")
         return session
@@ -177,16 +195,20 @@ class _RowReader:
 
     def value(self, line: int, text: str) -> float:
         try:
+            if "_" in text or not text.isascii():  # float() takes "1_0" and other digits
+                raise ValueError(text)
             return float(text)
         except ValueError:
             raise InputError(line, f"value {text!r} is not a number") from None
 
-    def respondent(self, line: int, text: str, default: str) -> str:
-        if not text:
-            return default
+    def respondent(self, line: int, text: str, instrument: str, default: str) -> str:
+        # Each instrument has one respondent (wai-sr is the client's, wai-sr-t the
+        # therapist's): a row that says otherwise is refused, not quietly set aside.
         respondent = text.strip().lower() or default
         if respondent not in ("client", "therapist"):
             raise InputError(line, f"respondent {text!r} must be client or therapist")
+        if respondent != default:
+            raise InputError(line, f"{instrument} is answered by the {default}, not the {text}")
         return respondent
 
     def add(self, client: _Client, line: int, fields: Fields) -> None:
@@ -194,7 +216,7 @@ class _RowReader:
         session = self.session(line, fields[SESSION])
         date = self.date(line, fields[DATE])
         value = self.value(line, fields[VALUE])
-        respondent = self.respondent(line, fields[RESPONDENT], default)
+        respondent = self.respondent(line, fields[RESPONDENT], instrument, default)
         key = (session, instrument, respondent)
         answers = client.forms.get(key)
         if answers is None:
@@ -244,16 +266,20 @@ def read_clients(
         # do; any surprise goes to `reader.add`, which checks each field and names it.
         try:
             instrument, respondent = instruments[fields[INSTRUMENT]]
-            session = int(fields[SESSION])
+            text = fields[SESSION]
+            session = int(text)
             date = dates[fields[DATE]]
-            if fields[RESPONDENT]:
-                respondent = fields[RESPONDENT]
-                if respondent != "client" and respondent != "therapist":
-                    raise KeyError(respondent)
-            if session < 1:
-                raise ValueError(session)
+            value = fields[VALUE]
+            if (
+                session < 1
+                or not text.isdigit()
+                or (fields[RESPONDENT] and fields[RESPONDENT] != respondent)
+                or "_" in value
+                or not value.isascii()
+            ):
+                raise ValueError(text)
             key = (session, instrument, respondent)
-            answer = (fields[ITEM], float(fields[VALUE]), line)
+            answer = (fields[ITEM], float(value), line)
         except (KeyError, ValueError):
             pass
         else:
@@ -277,11 +303,20 @@ def read_clients(
 
 def _episode(client: _Client, on_problem: OnProblem | None) -> ClientBlock:
     administrations = []
+    alerts: list[Signal] = []
     for (session, instrument, respondent), answers in client.forms.items():
         try:
             scored = score(instrument, [(item, value) for item, value, _line in answers])
         except ScoringError as exc:
             problem = _form_problem(exc, answers, client.client_id, session, instrument)
+            item9 = _self_harm_answer(answers) if instrument == "phq-9" else None
+            if item9 is not None:
+                alerts.append(self_harm_signal(session, item9, None))
+                problem = InputError(
+                    problem.line,
+                    f"{problem.message} (PHQ-9 item 9 = {item9:g}: self-harm endorsed, "
+                    "the urgent signal is raised all the same)",
+                )
             if on_problem is None:
                 raise problem from None
             on_problem(problem)
@@ -293,12 +328,22 @@ def _episode(client: _Client, on_problem: OnProblem | None) -> ClientBlock:
             )
         )
     episode = Episode.of(client.client_id, administrations, client.clinician)
-    return ClientBlock(episode, client.rows, client.problems)
+    return ClientBlock(episode, client.rows, client.problems, alerts)
+
+
+def _self_harm_answer(answers: list[Answer]) -> float | None:
+    """Item 9 of an unscorable PHQ-9 when it is a valid answer at or above 1."""
+    values = [value for item, value, _line in answers if item == "9"]
+    if len(values) != 1 or values[0] not in (1, 2, 3):
+        return None
+    return values[0] if values[0] >= SELF_HARM_ITEM_MIN else None
 
 
 def _form_problem(
     exc: ScoringError, answers: list[Answer], client_id: str, session: int, instrument: str
 ) -> InputError:
-    # Name the line of the offending answer where there is one, else the form's first line.
-    line = next((line for item, _value, line in answers if item == exc.item), answers[0][2])
+    # Name the line of the offending answer (the repeat, for a repeated item), else the
+    # form's first line.
+    lines = [line for item, _value, line in answers if item == exc.item] or [answers[0][2]]
+    line = lines[-1] if exc.code == "duplicate_item" else lines[0]
     return InputError(line, f"client {client_id} session {session} {instrument}: {exc.message}")

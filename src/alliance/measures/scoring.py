@@ -77,6 +77,7 @@ class _Key:
     subscales: tuple[tuple[str, tuple[str, ...]], ...]
     flags: tuple[_Flag, ...]
     cutoffs: dict[str, float]
+    fixed_cutoffs: frozenset[str]  # cutoffs of urgent (safety) flags: never overridden
     bands: tuple[tuple[float, float, str], ...]
     higher_is_better: bool
 
@@ -102,6 +103,7 @@ def _key(instrument_id: str) -> _Key:
         subscales=tuple((s.id, s.items) for s in d.subscales),
         flags=tuple(_Flag(f.name, f.item, f.comparison, f.cutoff) for f in d.flags),
         cutoffs=dict(d.cutoffs),
+        fixed_cutoffs=frozenset(f.cutoff for f in d.flags if f.urgent),
         bands=tuple((b.min, b.max, b.label) for b in d.bands),
         higher_is_better=d.higher_is_better,
     )
@@ -175,6 +177,12 @@ def _cutoffs(key: _Key, overrides: Mapping[str, float] | None) -> dict[str, floa
             raise ScoringError(
                 "bad_threshold",
                 f"{key.instrument} has no cutoff named {name!r}; its cutoffs: {known}",
+            )
+        if name in key.fixed_cutoffs:
+            raise ScoringError(
+                "bad_threshold",
+                f"cutoff {name!r} is fixed: it marks a safety signal, which no site setting "
+                "may make less sensitive",
             )
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ScoringError("bad_threshold", f"cutoff {name!r} must be a number")

@@ -26,7 +26,10 @@ def alliance_signals(srs: list[Administration], config: MonitoringConfig) -> lis
         concern = total <= config.srs_concern_cutoff
         if concern:
             signals.append(_concern(current, config))
-        dropped = previous is not None and previous.total - total >= config.srs_drop_points
+        # Rounded to the scale's tenth: 32.3 - 31.3 is 0.9999... in binary floating point.
+        dropped = (
+            previous is not None and round(previous.total - total, 1) >= config.srs_drop_points
+        )
         if previous is not None and dropped:
             signals.append(_drop(previous, current, config))
         if not concern:
@@ -34,12 +37,15 @@ def alliance_signals(srs: list[Administration], config: MonitoringConfig) -> lis
             if low_items:
                 signals.append(_item_low(current, low_items, config))
 
-        perfect_run = perfect_run + 1 if total >= SRS_PERFECT else 0
+        # Runs count consecutive sessions: a gap in the session numbers (no SRS given,
+        # or no session) starts a new run.
+        adjacent = previous is not None and current.session == previous.session + 1
+        perfect_run = (perfect_run if adjacent else 0) + 1 if total >= SRS_PERFECT else 0
         if perfect_run == config.perfect_streak_sessions:
             signals.append(_perfect_streak(current, perfect_run))
 
-        low_run = low_run + 1 if concern else 0
-        drop_run = drop_run + 1 if dropped else 0
+        low_run = (low_run if adjacent else 0) + 1 if concern else 0
+        drop_run = drop_run + 1 if dropped and adjacent else 0
         # Fire when the run reaches its length, and at every further session it continues:
         # a withdrawal that goes on is still going on.
         if low_run >= config.sustained_low_sessions:

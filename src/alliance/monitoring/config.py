@@ -58,9 +58,6 @@ class MonitoringConfig:
     # rather than a note.
     wai_weak_mean: float = 3.0
 
-    # PHQ-9 item 9 at or above this is a safety signal, whatever the total.
-    self_harm_item_min: int = 1
-
     # Reliable change and caseness per instrument, in points: NHS Talking Therapies for
     # PHQ-9 (6, caseness 10) and GAD-7 (4, caseness 8); ORS 5 and clinical cutoff 25.
     reliable_change: Mapping[str, float] = field(

@@ -6,6 +6,8 @@ symptoms is the moment to review the work together, before outcome suffers.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .config import MonitoringConfig
 from .types import Administration, Signal
 
@@ -13,56 +15,84 @@ ALLIANCE_FALLING = ("alliance_drop", "alliance_concern", "possible_rupture")
 
 
 def divergence_signals(
-    alliance: list[Signal], symptoms: list[Administration], config: MonitoringConfig
+    alliance: list[Signal], symptoms: list[list[Administration]], config: MonitoringConfig
 ) -> list[Signal]:
-    if not symptoms:
-        return []
-    instrument = symptoms[0].instrument
-    threshold = config.reliable_change_for(instrument)
-    if threshold is None:
-        return []
-    flat_within = config.divergence_flat_share * threshold
-    falling_sessions: dict[int, list[str]] = {}
+    """`symptoms`: one series per symptom measure the client fills (PHQ-9, GAD-7, ORS).
+
+    At a session where the alliance falls, every measure with recent scores must be flat:
+    one that moves (reliably or nearly) means the symptom picture is not standing still.
+    """
+    falling_sessions: dict[int, set[str]] = {}
     for signal in alliance:
         if signal.kind in ALLIANCE_FALLING:
-            falling_sessions.setdefault(signal.session, []).append(signal.kind)
+            falling_sessions.setdefault(signal.session, set()).add(signal.kind)
     signals = []
     for session, kinds in sorted(falling_sessions.items()):
-        recent = [a for a in symptoms if a.session <= session][-config.divergence_window :]
-        if len(recent) < config.divergence_window or recent[-1].session < session - 1:
-            continue  # too few scores, or none recent enough, to call symptoms flat
-        totals = [a.total for a in recent]
-        spread = round(max(totals) - min(totals), 1)
-        if spread >= flat_within:
-            continue
-        signals.append(
-            Signal(
-                kind="alliance_symptom_divergence",
-                session=session,
-                instrument=instrument,
-                severity="warning",
-                rule=(
-                    f"alliance falling ({', '.join(sorted(set(kinds)))}) while the last "
-                    f"{config.divergence_window} {instrument} scores vary by < "
-                    f"{flat_within:g} points"
-                ),
-                evidence={
-                    "alliance_signals": sorted(set(kinds)),
-                    "symptom_instrument": instrument,
-                    "symptom_sessions": [a.session for a in recent],
-                    "symptom_totals": totals,
-                    "spread": spread,
-                    "flat_within": flat_within,
-                },
-                explanation=(
-                    f"The alliance is falling while {instrument.upper()} scores have stayed "
-                    f"flat ({', '.join(f'{t:g}' for t in totals)}): the work may be drifting "
-                    "before the symptoms show it."
-                ),
-                suggested_action=(
-                    "Review goals and method with the client now: ask whether the work still "
-                    "feels relevant to what they came for, and adjust together."
-                ),
-            )
-        )
+        readings = [r for r in (_recent(series, session, config) for series in symptoms) if r]
+        if readings and all(r["flat"] for r in readings):
+            signals.append(_divergence(session, sorted(kinds), readings, config))
     return signals
+
+
+def _recent(
+    series: list[Administration], session: int, config: MonitoringConfig
+) -> dict[str, Any] | None:
+    """The measure's last scores up to `session` and whether they are flat; None if too few
+    or none recent enough to say."""
+    if not series:
+        return None
+    instrument = series[0].instrument
+    threshold = config.reliable_change_for(instrument)
+    recent = [a for a in series if a.session <= session][-config.divergence_window :]
+    if threshold is None or len(recent) < config.divergence_window:
+        return None
+    if recent[-1].session < session - 1:
+        return None
+    totals = [a.total for a in recent]
+    spread = round(max(totals) - min(totals), 1)
+    flat_within = config.divergence_flat_share * threshold
+    return {
+        "instrument": instrument,
+        "sessions": [a.session for a in recent],
+        "totals": totals,
+        "spread": spread,
+        "flat_within": flat_within,
+        "flat": spread < flat_within,
+    }
+
+
+def _divergence(
+    session: int, kinds: list[str], readings: list[dict[str, Any]], config: MonitoringConfig
+) -> Signal:
+    first = readings[0]
+    described = "; ".join(
+        f"{r['instrument'].upper()} {', '.join(f'{t:g}' for t in r['totals'])}" for r in readings
+    )
+    return Signal(
+        kind="alliance_symptom_divergence",
+        session=session,
+        instrument=first["instrument"],
+        severity="warning",
+        rule=(
+            f"alliance falling ({', '.join(kinds)}) while the last "
+            f"{config.divergence_window} scores of every symptom measure vary by less than "
+            f"{config.divergence_flat_share:g} of its reliable change"
+        ),
+        evidence={
+            "alliance_signals": kinds,
+            "symptom_instrument": first["instrument"],
+            "symptom_sessions": first["sessions"],
+            "symptom_totals": first["totals"],
+            "spread": first["spread"],
+            "flat_within": first["flat_within"],
+            "symptom_measures": [{k: v for k, v in r.items() if k != "flat"} for r in readings],
+        },
+        explanation=(
+            f"The alliance is falling while symptom scores have stayed flat ({described}): "
+            "the work may be drifting before the symptoms show it."
+        ),
+        suggested_action=(
+            "Review goals and method with the client now: ask whether the work still feels "
+            "relevant to what they came for, and adjust together."
+        ),
+    )

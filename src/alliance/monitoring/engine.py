@@ -37,17 +37,13 @@ def monitor_episode(
     signals += wai_signals(
         episode.series("wai-sr"), episode.series("wai-sr-t", "therapist"), config
     )
-    signals += self_harm_signals(episode.series("phq-9"), config)
-    primary = None
-    for instrument in SYMPTOM_INSTRUMENTS:
-        series = episode.series(instrument)
-        if not series:
-            continue
-        primary = primary or series
-        signals += change_signals(series, config)
-        signals += not_on_track_signals(series, config, trajectories.get(instrument))
-    if primary:
-        signals += divergence_signals(alliance, primary, config)
+    signals += self_harm_signals(episode.series("phq-9"))
+    symptoms = [episode.series(instrument) for instrument in SYMPTOM_INSTRUMENTS]
+    for series in symptoms:
+        if series:
+            signals += change_signals(series, config)
+            signals += not_on_track_signals(series, config, trajectories.get(series[0].instrument))
+    signals += divergence_signals(alliance, symptoms, config)
     signals.sort(key=lambda s: (s.session, _SEVERITY_ORDER[s.severity], s.kind))
     return [_for_client(s, episode.client_id) for s in signals]
 

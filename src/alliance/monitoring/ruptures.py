@@ -36,7 +36,13 @@ def pooled_change_sd(series_by_client: Iterable[list[Administration]]) -> float 
 def rupture_signals(
     srs: list[Administration], config: MonitoringConfig, pooled_sd: float | None = None
 ) -> list[Signal]:
-    pooled = pooled_sd or config.rupture_pooled_sd or config.rupture_default_pooled_sd
+    # A site's own setting wins, then the caseload's figure, then the documented default.
+    if config.rupture_pooled_sd is not None:
+        pooled = config.rupture_pooled_sd
+    elif pooled_sd is not None and pooled_sd > 0:
+        pooled = pooled_sd
+    else:
+        pooled = config.rupture_default_pooled_sd
     changes = session_changes(srs)
     ruptured: set[int] = set()  # indexes into `changes` already called ruptures
     signals: list[Signal] = []

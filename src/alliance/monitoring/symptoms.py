@@ -5,32 +5,42 @@ from __future__ import annotations
 from .config import MonitoringConfig, higher_is_better
 from .types import Administration, Signal
 
+# Simon et al. 2013: any answer above 0 on PHQ-9 item 9 is a safety signal whatever the
+# total. Not a setting: no site should be able to make this signal less sensitive.
+SELF_HARM_ITEM_MIN = 1
 
-def self_harm_signals(phq9: list[Administration], config: MonitoringConfig) -> list[Signal]:
-    signals = []
-    for a in phq9:
-        answer = a.score.answers.get("9", 0)
-        if answer >= config.self_harm_item_min:
-            signals.append(
-                Signal(
-                    kind="self_harm_risk",
-                    session=a.session,
-                    instrument=a.instrument,
-                    severity="urgent",
-                    rule=f"phq-9 item 9 >= {config.self_harm_item_min}",
-                    evidence={"item_9": answer, "phq9_total": a.total},
-                    explanation=(
-                        "The client reported thoughts of being better off dead or of hurting "
-                        f"themselves (PHQ-9 item 9 = {answer:g}), whatever the total."
-                    ),
-                    suggested_action=(
-                        "Assess risk today, before the client leaves: ask directly about "
-                        "thoughts, plans and means; follow the service's safety procedure and "
-                        "record what was done."
-                    ),
-                )
-            )
-    return signals
+
+def self_harm_signals(phq9: list[Administration]) -> list[Signal]:
+    return [
+        self_harm_signal(a.session, a.score.answers.get("9", 0), a.total)
+        for a in phq9
+        if a.score.answers.get("9", 0) >= SELF_HARM_ITEM_MIN
+    ]
+
+
+def self_harm_signal(session: int, item9: float, total: float | None) -> Signal:
+    """The urgent signal; `total` is None when the rest of the form could not be scored."""
+    unscored = (
+        " The rest of the form could not be scored, but this answer stands."
+        if total is None
+        else ""
+    )
+    return Signal(
+        kind="self_harm_risk",
+        session=session,
+        instrument="phq-9",
+        severity="urgent",
+        rule=f"phq-9 item 9 >= {SELF_HARM_ITEM_MIN}",
+        evidence={"item_9": item9, "phq9_total": total, "form_scored": total is not None},
+        explanation=(
+            "The client reported thoughts of being better off dead or of hurting themselves "
+            f"(PHQ-9 item 9 = {item9:g}), whatever the total.{unscored}"
+        ),
+        suggested_action=(
+            "Assess risk today, before the client leaves: ask directly about thoughts, plans "
+            "and means; follow the service's safety procedure and record what was done."
+        ),
+    )
 
 
 def change_signals(series: list[Administration], config: MonitoringConfig) -> list[Signal]:

@@ -167,17 +167,36 @@ def load_reference(path: Path) -> Reference:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
         trajectories = {
-            name: ExpectedTrajectory(**fields) if fields is not None else None
+            name: _checked(ExpectedTrajectory(**fields)) if fields is not None else None
             for name, fields in data["trajectories"].items()
         }
         pooled = data["pooled_srs_sd"]
-        if pooled is not None and not (isinstance(pooled, int | float) and pooled > 0):
+        if pooled is not None and not (_is_number(pooled) and 0 < pooled < math.inf):
             raise ValueError("pooled_srs_sd must be a positive number")
         return Reference(trajectories, pooled)
     except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
         raise TrajectoryError(
             f"{path}: not a saved reference of expected trajectories ({exc})"
         ) from None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _checked(trajectory: ExpectedTrajectory) -> ExpectedTrajectory:
+    """Every figure a finite number, variances not negative: a bad file must not silently
+    switch the rule off (NaN compares false) or fail at the first client."""
+    for name, value in asdict(trajectory).items():
+        if name == "instrument":
+            if not isinstance(value, str):
+                raise ValueError("instrument must be text")
+        elif not (_is_number(value) and math.isfinite(value)):
+            raise ValueError(f"{name} must be a finite number")
+    variances = (trajectory.re_intercept_var, trajectory.re_slope_var, trajectory.residual_var)
+    if min(variances) < 0:
+        raise ValueError("variances must not be negative")
+    return trajectory
 
 
 def not_on_track_signals(
