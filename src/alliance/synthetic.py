@@ -38,6 +38,7 @@ FIELDS = (
 )
 Form = tuple[int, str, dict[str, float], Respondent]  # session, instrument, answers, respondent
 WAI_SESSIONS = (3, 8)
+ALLIANCE_OUTCOME_WEIGHT = 1.5  # gives r of about .23-.27 between early SRS and PHQ-9 change
 SRS_CUTOFF = 360  # tenths: the default "at or below 36" alliance concern
 STABLE_FLOOR = 364  # tenths: stable clients stay clear of the cutoff even after rounding
 
@@ -132,14 +133,23 @@ def generate_caseload(
     mix: tuple[tuple[Course, float], ...] = (("improver", 0.55), ("flat", 0.3))
     deck = [course for course, share in mix for _ in range(round(share * n_clients))]
     deck = (deck + ["deteriorator"] * n_clients)[:n_clients]  # the rest, about 15%
-    courses = [deck[i] for i in master.permutation(n_clients).tolist()]
+    # The alliance predicts outcome (Flückiger et al. 2018: r = .28): each client has a
+    # latent alliance strength that raises their early SRS and, partly, their chance of
+    # improving. Courses are dealt by rank of strength plus noise, so the counts stay exact.
+    strength = master.normal(0.0, 1.0, n_clients)
+    propensity = ALLIANCE_OUTCOME_WEIGHT * strength + master.normal(0.0, 1.0, n_clients)
+    ranked = np.argsort(-propensity, kind="stable").tolist()
+    courses: list[Course] = ["flat"] * n_clients
+    for rank, i in enumerate(ranked):
+        courses[i] = deck[rank]
 
     episodes, truth = [], {}
     for i, rng in enumerate(master.spawn(n_clients)):
         instrument: SymptomInstrument = "ors" if i in ors else "phq-9"
         episode, client = _client(
-            rng, i, clinicians, sessions, start, alliance[i], courses[i], instrument, i in self_harm
-        )
+            rng, i, clinicians, sessions, start, alliance[i], courses[i], instrument,
+            i in self_harm, float(strength[i]),
+        )  # fmt: skip
         episodes.append(episode)
         truth[client.client_id] = client
     return Caseload(tuple(episodes), truth)
@@ -155,6 +165,7 @@ def _client(
     course: Course,
     instrument: SymptomInstrument,
     self_harm: bool,
+    strength: float,
 ) -> tuple[Episode, ClientTruth]:
     client_id, clinician_id = f"C{index + 1:04d}", f"T{int(rng.integers(clinicians)) + 1:02d}"
     n = int(rng.integers(sessions[0], sessions[1] + 1))
@@ -171,7 +182,7 @@ def _client(
     elif alliance == "withdrawal":
         srs, withdrawal_from = _withdrawal_srs(rng, n)
     else:
-        srs, low_at = _stable_srs(rng, n)
+        srs, low_at = _stable_srs(rng, n, strength)
     profile = rng.dirichlet([5.0] * 4)
     forms: list[Form] = [
         (s + 1, "srs", _lines(_srs_deficit(rng, total, profile, s in low_at)), "client")
@@ -240,7 +251,7 @@ def _walk(
     return out
 
 
-def _stable_srs(rng: Rng, n: int) -> tuple[list[int], set[int]]:
+def _stable_srs(rng: Rng, n: int, strength: float = 0.0) -> tuple[list[int], set[int]]:
     """High totals drifting up (the SRS ceiling effect), and the sessions (0-based) that get
     one line below 8. 40/40 only in a perfect rater's streak, so every run of perfect scores
     in a caseload is a planted one."""
@@ -248,7 +259,10 @@ def _stable_srs(rng: Rng, n: int) -> tuple[list[int], set[int]]:
     perfect, low_line = flavour < 0.1, 0.1 <= flavour < 0.25
     # A low line needs a total of 37.8 or less to fit (2.1 short on one line), so those
     # clients sit a little lower.
-    base = rng.uniform(392, 398) if perfect else rng.uniform(368, 380 if low_line else 390)
+    top = 380 if low_line else 390
+    # Stronger alliances start higher on the line, within the same range.
+    centre = (368 + top) / 2 + strength * (top - 368) / 4
+    base = rng.uniform(392, 398) if perfect else min(max(centre + rng.normal(0, 3), 368), top)
     slope = rng.uniform(0.0, 12.0) / max(n - 1, 1)
     lb, ub = [float(STABLE_FLOOR)] * n, [399.0] * n
     if perfect:

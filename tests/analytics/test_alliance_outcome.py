@@ -63,3 +63,13 @@ def test_it_reports_no_r_for_too_few_or_constant_data() -> None:
     flat = [ClientOutcome(f"C{i}", None, 38.0, 15.0, float(i)) for i in range(10)]
     result = alliance_outcome(flat)
     assert result["r"] is None and "does not vary" in result["note"]
+
+
+def test_it_finds_the_alliance_outcome_link_planted_in_a_generated_caseload() -> None:
+    from alliance.analytics.caseload import client_outcome
+    from alliance.synthetic import generate_caseload
+
+    caseload = generate_caseload(800, seed=8)
+    result = alliance_outcome([client_outcome(e) for e in caseload.episodes])
+    assert result["n"] == 600  # the PHQ-9 clients (a quarter fill the ORS instead)
+    assert result["ci"][0] > 0.05 and 0.15 < result["r"] < 0.45
