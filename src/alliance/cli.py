@@ -28,8 +28,11 @@ class _Usage(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["manage"]:
+        return _manage(arguments[1:])
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         # Validate every definition before doing anything, so a broken file is found at once.
         definitions()
@@ -77,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     install.add_argument("file", type=Path)
     install.set_defaults(run=_install_wording)
 
+    commands.add_parser("manage", help="Django's management commands, e.g. `manage migrate`")
+
     scorer = commands.add_parser(
         "score",
         help="score one form: a JSON object of item id to value on stdin or --file",
@@ -108,6 +113,19 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--save-reference", type=Path, help="save this caseload's reference")
     analyze.set_defaults(run=_analyze)
     return parser
+
+
+def _manage(arguments: list[str]) -> int:
+    """Pass the arguments through to Django's management commands."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.web.settings")
+    from alliance.measures.wording import data_dir
+
+    if not os.environ.get("DATABASE_URL"):
+        data_dir().mkdir(parents=True, exist_ok=True)  # where the SQLite file lives
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["alliance manage", *arguments])
+    return 0
 
 
 def _list_instruments(args: argparse.Namespace) -> int:

@@ -254,3 +254,12 @@ def test_it_scores_the_best_possible_wai36_as_252() -> None:
     result = score("wai", answers)
     assert result.total == 252
     assert result.lowest_items == ()
+
+
+def test_it_round_trips_a_score_through_its_stored_record() -> None:
+    import json
+
+    from alliance.measures import Score
+
+    original = score("phq-9", items(1, 2, 3, 1, 0, 2, 1, 0, 1) | {"10": 2})
+    assert Score.from_record(json.loads(json.dumps(original.to_record()))) == original

@@ -50,6 +50,25 @@ class Score:
             "lowest_items": list(self.lowest_items),
         }
 
+    def to_record(self) -> dict[str, Any]:
+        """Everything, answers included, as JSON-ready data: what a store keeps."""
+        return self.as_dict() | {"answers": dict(self.answers)}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Score:
+        """A Score as it was stored by `to_record` (never re-scored: the stored score is the
+        one shown at the time)."""
+        return cls(
+            instrument=record["instrument"],
+            total=record["total"],
+            subscales=dict(record["subscales"]),
+            subscale_means=dict(record["subscale_means"]),
+            band=record["band"],
+            flags=tuple(record["flags"]),
+            lowest_items=tuple(record["lowest_items"]),
+            answers=dict(record["answers"]),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Flag:

@@ -1,0 +1,1 @@
+"""Clients, episodes, sessions and administrations: models and services."""

@@ -1,0 +1,142 @@
+"""The clinical record: organizations, clients, episodes, sessions, administrations, and the
+signals derived from them.
+
+An administration is immutable once stored: its answers and the score computed at that
+moment. A correction is a new administration that `amends` the old one. Signals are derived
+(recomputable from the administrations) and are replaced whenever a form is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+def default_measure_plan() -> dict[str, Any]:
+    """SRS and PHQ-9 + GAD-7 every session; client WAI-SR at 3 and 8 (windows 3-4, 8-10)."""
+    return {
+        "every_session": ["srs", "phq-9", "gad-7"],
+        "windows": [
+            {"instrument": "wai-sr", "target": 3, "from": 3, "to": 4},
+            {"instrument": "wai-sr", "target": 8, "from": 8, "to": 10},
+        ],
+    }
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CLINICIAN = "clinician"
+        SUPERVISOR = "supervisor"
+        ADMIN = "admin"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="one_membership")
+        ]
+
+
+class Client(models.Model):
+    """A pseudonymous code; no name is needed or kept."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="clients")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clients"
+    )
+    code = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="client_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Episode(models.Model):
+    """One course of treatment with its measure plan."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    measure_plan = models.JSONField(default=default_measure_plan)
+
+
+class Session(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveIntegerField()
+    held_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "number"], name="session_number_unique")
+        ]
+        ordering = ["number"]
+
+
+class ImmutableError(Exception):
+    """An attempt to edit or delete a stored administration."""
+
+
+class Administration(models.Model):
+    """One filled form, never edited: a correction is a new row that `amends` this one."""
+
+    class Respondent(models.TextChoices):
+        CLIENT = "client"
+        THERAPIST = "therapist"
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="administrations")
+    instrument = models.CharField(max_length=20)
+    respondent = models.CharField(max_length=10, choices=Respondent.choices)
+    # The whole Score as computed when stored (answers included): `Score.to_record()`.
+    score = models.JSONField()
+    total = models.FloatField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    # Set by the form: a retry or double tap with the same key stores nothing new.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    amends = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by"
+    )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ImmutableError("an administration is never edited; store an amendment")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("an administration is never deleted")
+
+
+class SignalRecord(models.Model):
+    """A signal the monitoring engine raised, as of the last stored form."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="signals")
+    session_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)
+    instrument = models.CharField(max_length=20)
+    severity = models.CharField(max_length=10)
+    rule = models.TextField()
+    evidence = models.JSONField()
+    explanation = models.TextField()
+    suggested_action = models.TextField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["session_number", "id"]

@@ -1,0 +1,111 @@
+"""Storing a filled form: score it, store it whole, recompute the episode's signals, all in
+one transaction, or store nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from alliance.measures import Score, ScoringError, get_definition, score
+from alliance.monitoring import Administration as ScoredForm
+from alliance.monitoring import Episode as ScoredEpisode
+from alliance.monitoring import monitor_episode
+
+from ..models import Administration, Episode, Session, SignalRecord
+
+
+class SubmissionError(Exception):
+    """A form that cannot be stored; `problems` lists (item, message) for the form."""
+
+    def __init__(self, code: str, message: str, problems: list[tuple[str | None, str]]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.problems = problems
+
+
+def record_administration(
+    *,
+    session: Session,
+    instrument: str,
+    answers: Mapping[str, Any] | Iterable[tuple[str, Any]],
+    submission_key: str | None = None,
+    amends: Administration | None = None,
+) -> Administration:
+    """Score and store one form, then refresh the episode's signals; return what is stored.
+
+    A repeated `submission_key` (a double tap, a retry after a lost response) returns the
+    administration already stored and stores nothing new.
+    """
+    if submission_key:
+        existing = Administration.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    try:
+        definition = get_definition(instrument)
+        scored = score(instrument, answers)
+    except ScoringError as exc:
+        raise SubmissionError(
+            exc.code, exc.message, [(p.item, p.message) for p in exc.problems]
+        ) from None
+    if amends is not None and (amends.session_id != session.pk or amends.instrument != instrument):
+        raise SubmissionError(
+            "bad_amendment", "an amendment must be of the same form in the same session", []
+        )
+    try:
+        with transaction.atomic():
+            stored = Administration.objects.create(
+                session=session,
+                instrument=instrument,
+                respondent=definition.respondent,
+                score=scored.to_record(),
+                total=float(scored.total),
+                submission_key=submission_key or None,
+                amends=amends,
+            )
+            refresh_signals(session.episode)
+    except IntegrityError:
+        # Two submissions with one key raced: the other one was stored first.
+        if submission_key:
+            return Administration.objects.get(submission_key=submission_key)
+        raise
+    return stored
+
+
+def refresh_signals(episode: Episode) -> list[SignalRecord]:
+    """Recompute the episode's signals from its current administrations and store them."""
+    forms = (
+        Administration.objects.filter(session__episode=episode, amended_by__isnull=True)
+        .select_related("session")
+        .order_by("session__number", "id")
+    )
+    scored = ScoredEpisode.of(
+        str(episode.client_id),
+        [
+            ScoredForm(
+                a.session.number,
+                a.instrument,
+                Score.from_record(a.score),
+                "therapist" if a.respondent == "therapist" else "client",
+                a.session.held_on,
+            )
+            for a in forms
+        ],
+    )
+    SignalRecord.objects.filter(episode=episode).delete()
+    return SignalRecord.objects.bulk_create(
+        SignalRecord(
+            episode=episode,
+            session_number=s.session,
+            kind=s.kind,
+            instrument=s.instrument,
+            severity=s.severity,
+            rule=s.rule,
+            evidence=s.evidence,
+            explanation=s.explanation,
+            suggested_action=s.suggested_action,
+        )
+        for s in monitor_episode(scored)
+    )

@@ -1,0 +1,1 @@
+"""The Django project: settings read from the environment only, urls, wsgi."""
