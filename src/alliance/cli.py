@@ -81,6 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     install.set_defaults(run=_install_wording)
 
     commands.add_parser("manage", help="Django's management commands, e.g. `manage migrate`")
+    serve = commands.add_parser("serve", help="serve the web app (applies migrations first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=lambda args: _web().run_serve(args.host, args.port))
+    demo = commands.add_parser("demo", help="create a demo organization and serve it")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--password", help="password for every demo login (default: random)")
+    demo.set_defaults(run=lambda args: _web().run_demo(args.host, args.port, args.password))
 
     scorer = commands.add_parser(
         "score",
@@ -113,6 +122,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--save-reference", type=Path, help="save this caseload's reference")
     analyze.set_defaults(run=_analyze)
     return parser
+
+
+def _web() -> Any:
+    from alliance.web import run
+
+    return run
 
 
 def _manage(arguments: list[str]) -> int:

@@ -109,3 +109,29 @@ def refresh_signals(episode: Episode) -> list[SignalRecord]:
         )
         for s in monitor_episode(scored)
     )
+
+
+def import_episode_forms(*, episode: Episode, forms: Iterable[tuple[int, Any, str, Score]]) -> int:
+    """Store already-scored forms (session number, date, instrument, score) of one episode
+    in one transaction and compute its signals once: for imports and the demo, where
+    re-monitoring after every form would be wasted work."""
+    with transaction.atomic():
+        sessions: dict[int, Session] = {}
+        stored = []
+        for number, held_on, instrument, scored in forms:
+            if number not in sessions:
+                sessions[number] = Session.objects.create(
+                    episode=episode, number=number, held_on=held_on
+                )
+            stored.append(
+                Administration(
+                    session=sessions[number],
+                    instrument=instrument,
+                    respondent=get_definition(instrument).respondent,
+                    score=scored.to_record(),
+                    total=float(scored.total),
+                )
+            )
+        Administration.objects.bulk_create(stored)
+        refresh_signals(episode)
+    return len(stored)

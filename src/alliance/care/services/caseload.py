@@ -1,0 +1,62 @@
+"""What a clinician's caseload page needs: their clients, ordered by what needs attention.
+
+A fixed number of queries whatever the size of the caseload: the clients with their latest
+session, then the signals raised at each client's latest session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max, OuterRef, Subquery
+
+from ..models import Client, Session, SignalRecord
+
+ALLIANCE_KINDS = {"alliance_concern", "alliance_drop", "possible_rupture",
+                  "sustained_low_alliance", "alliance_symptom_divergence"}  # fmt: skip
+
+
+@dataclass
+class CaseloadRow:
+    client: Client
+    last_session: int | None
+    signals: list[SignalRecord] = field(default_factory=list)
+
+    @property
+    def attention(self) -> int:
+        """0 urgent, 1 alliance concern or rupture, 2 not on track, 3 nothing pressing."""
+        kinds = {s.kind for s in self.signals}
+        if any(s.severity == "urgent" for s in self.signals):
+            return 0
+        if kinds & ALLIANCE_KINDS:
+            return 1
+        if "not_on_track" in kinds or "reliable_deterioration" in kinds:
+            return 2
+        return 3
+
+    @property
+    def headline(self) -> list[str]:
+        return sorted({s.kind.replace("_", " ") for s in self.signals if s.severity != "info"})
+
+
+def clinician_caseload(user: AbstractBaseUser) -> list[CaseloadRow]:
+    """The user's own clients, most pressing first (then by code)."""
+    clients = list(
+        Client.objects.filter(clinician=user)
+        .annotate(last_session=Max("episodes__sessions__number"))
+        .order_by("code")
+    )
+    rows = {c.pk: CaseloadRow(c, c.last_session) for c in clients}  # type: ignore[attr-defined]
+    latest = Subquery(
+        Session.objects.filter(episode=OuterRef("episode")).order_by("-number").values("number")[:1]
+    )
+    signals = (
+        SignalRecord.objects.filter(episode__client__clinician=user)
+        .annotate(latest=latest)
+        .filter(session_number=latest)
+        .select_related("episode")
+    )
+    for signal in signals:
+        rows[signal.episode.client_id].signals.append(signal)
+    return sorted(rows.values(), key=lambda row: (row.attention, row.client.code))

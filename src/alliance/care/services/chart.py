@@ -1,0 +1,38 @@
+"""A client's record laid out by session for the chart page: one query per table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Administration, Client, SignalRecord
+
+COLUMNS = ("srs", "phq-9", "gad-7", "ors", "wai-sr")
+
+
+@dataclass
+class SessionRow:
+    number: int
+    held_on: Any
+    totals: dict[str, float] = field(default_factory=dict)
+    signals: list[SignalRecord] = field(default_factory=list)
+
+    def cells(self) -> list[float | None]:
+        return [self.totals.get(name) for name in COLUMNS]
+
+
+def client_chart(client: Client) -> dict[str, Any]:
+    administrations = (
+        Administration.objects.filter(session__episode__client=client, amended_by__isnull=True)
+        .select_related("session")
+        .order_by("session__number")
+    )
+    rows: dict[int, SessionRow] = {}
+    for a in administrations:
+        row = rows.setdefault(a.session.number, SessionRow(a.session.number, a.session.held_on))
+        row.totals[a.instrument] = a.total
+    for signal in SignalRecord.objects.filter(episode__client=client):
+        if signal.session_number in rows:
+            rows[signal.session_number].signals.append(signal)
+    ordered = [rows[n] for n in sorted(rows)]
+    return {"columns": COLUMNS, "rows": ordered}

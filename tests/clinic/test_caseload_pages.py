@@ -1,0 +1,100 @@
+"""The caseload and client pages: own clients only, most pressing first, a query count
+that does not grow with the caseload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client as Browser
+
+from alliance.care.models import Client, Episode, Organization
+from alliance.care.services.administrations import import_episode_forms
+from alliance.measures import score
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2026, 3, 2)
+
+
+def srs(total_line: float) -> object:
+    return score("srs", {str(n): total_line for n in range(1, 5)})
+
+
+def phq9(item9: int) -> object:
+    return score("phq-9", {str(n): 1 for n in range(1, 9)} | {"9": item9})
+
+
+def add_client(user: object, code: str, forms: list[tuple[int, str, object]]) -> Client:
+    organization, _ = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
+    client = Client.objects.create(organization=organization, clinician=user, code=code)
+    episode = Episode.objects.create(client=client, started_on=DAY)
+    import_episode_forms(
+        episode=episode,
+        forms=[(n, DAY + dt.timedelta(weeks=n), name, s) for n, name, s in forms],
+    )
+    return client
+
+
+@pytest.fixture
+def clinician() -> object:
+    return get_user_model().objects.create_user("clinician1", password="pw-clinician-1")
+
+
+@pytest.fixture
+def other() -> object:
+    # Another clinician of the same organization: must see none of clinician1's clients.
+    return get_user_model().objects.create_user("clinician2", password="pw-clinician-2")
+
+
+def signed_in(user: object) -> Browser:
+    browser = Browser()
+    browser.force_login(user)  # type: ignore[arg-type]
+    return browser
+
+
+def test_it_sends_an_anonymous_visitor_to_sign_in() -> None:
+    response = Browser().get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert Browser().get("/login/").status_code == 200
+
+
+def test_it_lists_own_clients_most_pressing_first(clinician: object, other: object) -> None:
+    add_client(clinician, "A-calm", [(1, "srs", srs(9.8)), (2, "srs", srs(9.8))])
+    add_client(clinician, "B-rupture", [(1, "srs", srs(9.8)), (2, "srs", srs(7.0))])
+    add_client(clinician, "C-urgent", [(1, "srs", srs(9.8)), (1, "phq-9", phq9(2))])
+    add_client(other, "D-elsewhere", [(1, "srs", srs(5.0))])
+    page = signed_in(clinician).get("/").content.decode()
+    order = [page.index(code) for code in ("C-urgent", "B-rupture", "A-calm")]
+    assert order == sorted(order)
+    assert "D-elsewhere" not in page
+    assert "self harm risk" in page and "possible rupture" in page
+
+
+def test_it_reads_the_caseload_in_a_fixed_number_of_queries(
+    clinician: object, django_assert_num_queries: object
+) -> None:
+    browser = signed_in(clinician)
+    add_client(clinician, "X-0", [(1, "srs", srs(8.0))])
+    with django_assert_num_queries(4):  # type: ignore[operator]
+        browser.get("/")  # session, user, clients, signals
+    for n in range(1, 25):
+        add_client(clinician, f"X-{n}", [(1, "srs", srs(8.0)), (2, "srs", srs(9.0))])
+    with django_assert_num_queries(4):  # type: ignore[operator]
+        response = browser.get("/")
+    assert response.content.decode().count('href="/clients/') == 25
+
+
+def test_it_shows_a_client_only_to_their_clinician(clinician: object, other: object) -> None:
+    client = add_client(clinician, "A-17", [(1, "srs", srs(9.0)), (2, "srs", srs(7.5))])
+    page = signed_in(clinician).get(f"/clients/{client.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "A-17" in text and "possible_rupture" in text and "36" in text
+    assert signed_in(other).get(f"/clients/{client.pk}/").status_code == 404
+
+
+def test_it_escapes_markup_in_a_client_code(clinician: object) -> None:
+    add_client(clinician, "<b>x</b>", [(1, "srs", srs(9.0))])
+    page = signed_in(clinician).get("/").content.decode()
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
