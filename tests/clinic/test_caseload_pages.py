@@ -90,7 +90,7 @@ def test_it_shows_a_client_only_to_their_clinician(clinician: object, other: obj
     page = signed_in(clinician).get(f"/clients/{client.pk}/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "A-17" in text and "possible_rupture" in text and "36" in text
+    assert "A-17" in text and "Possible rupture" in text and "36" in text
     assert signed_in(other).get(f"/clients/{client.pk}/").status_code == 404
 
 

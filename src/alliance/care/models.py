@@ -140,3 +140,7 @@ class SignalRecord(models.Model):
 
     class Meta:
         ordering = ["session_number", "id"]
+
+    @property
+    def label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()

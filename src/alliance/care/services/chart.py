@@ -16,9 +16,10 @@ class SessionRow:
     held_on: Any
     totals: dict[str, float] = field(default_factory=dict)
     signals: list[SignalRecord] = field(default_factory=list)
+    values: list[float | None] = field(default_factory=list)
 
-    def cells(self) -> list[float | None]:
-        return [self.totals.get(name) for name in COLUMNS]
+    def cells(self, columns: tuple[str, ...]) -> list[float | None]:
+        return [self.totals.get(name) for name in columns]
 
 
 def client_chart(client: Client) -> dict[str, Any]:
@@ -35,4 +36,8 @@ def client_chart(client: Client) -> dict[str, Any]:
         if signal.session_number in rows:
             rows[signal.session_number].signals.append(signal)
     ordered = [rows[n] for n in sorted(rows)]
-    return {"columns": COLUMNS, "rows": ordered}
+    # Only the measures this client fills: a narrow table reads on a phone.
+    columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
+    for row in ordered:
+        row.values = row.cells(columns)
+    return {"columns": columns, "rows": ordered}
