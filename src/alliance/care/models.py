@@ -144,3 +144,18 @@ class SignalRecord(models.Model):
     @property
     def label(self) -> str:
         return self.kind.replace("_", " ").capitalize()
+
+
+class FormLink(models.Model):
+    """A single-use, expiring link that opens one session's forms on the client's phone.
+
+    Only a hash of the token is stored: a copy of the database opens no forms.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    instruments = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from alliance.care.models import Client
+from alliance.care.models import Client, Session
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import client_chart
+from alliance.care.services.forms import (
+    create_form_link,
+    due_measures,
+    session_feedback,
+    start_session,
+)
+
+
+def _own_session(request: HttpRequest, pk: int) -> Session:
+    sessions = Session.objects.filter(episode__client__clinician=request.user)
+    return get_object_or_404(sessions.select_related("episode__client"), pk=pk)
 
 
 @login_required
@@ -21,3 +34,27 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
     client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
     return render(request, "clinic/client.html", {"client": client, "chart": client_chart(client)})
+
+
+@login_required
+@require_POST
+def session_start(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    session = start_session(client=client)
+    return redirect("session", pk=session.pk)
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    context = {"session": session, "client": session.episode.client,
+               "due": due_measures(session), "link_url": None}  # fmt: skip
+    if request.method == "POST":
+        _link, token = create_form_link(session=session, instruments=context["due"])
+        context["link_url"] = request.build_absolute_uri(reverse("respond", args=[token]))
+    return render(request, "clinic/session.html", context)
+
+
+@login_required
+def session_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(session_feedback(_own_session(request, pk)))

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "alliance.care",
     "alliance.clinic",
+    "alliance.respond",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RespondConfig(AppConfig):
+    name = "alliance.respond"
+    label = "respond"

@@ -1,0 +1,93 @@
+"""The link page: show the session's forms, take them back whole."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from alliance.care.services.administrations import SubmissionError
+from alliance.care.services.forms import LinkUnusable, open_link, submit_forms
+from alliance.measures import get_definition
+from alliance.measures.wording import form_text
+
+UNUSABLE = {
+    "unknown": (404, "This link is not known. Please ask your therapist for a new one."),
+    "used": (410, "These forms have already been sent. Thank you."),
+    "expired": (410, "This link has expired. Please ask your therapist for a new one."),
+    "revoked": (410, "This link has been withdrawn. Please ask your therapist for a new one."),
+}
+
+
+@never_cache
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = open_link(token)
+    except LinkUnusable as exc:
+        status, message = UNUSABLE[exc.reason]
+        return render(request, "respond/closed.html", {"message": message}, status=status)
+    if request.method == "POST":
+        forms = {name: _answers(request, name) for name in link.instruments}
+        try:
+            submit_forms(token=token, forms=forms)
+        except LinkUnusable as exc:
+            status, message = UNUSABLE[exc.reason]
+            return render(request, "respond/closed.html", {"message": message}, status=status)
+        except SubmissionError as exc:
+            context = _context(link.instruments, request.POST, exc.problems)
+            return render(request, "respond/forms.html", context, status=400)
+        # Acknowledged only now, after the transaction has committed.
+        return render(request, "respond/thanks.html")
+    return render(request, "respond/forms.html", _context(link.instruments, {}, []))
+
+
+def _answers(request: HttpRequest, instrument: str) -> dict[str, Any]:
+    definition = get_definition(instrument)
+    ids = [*definition.item_ids, *(s.id for s in definition.supplementary)]
+    answers: dict[str, Any] = {}
+    for item in ids:
+        raw = request.POST.get(f"{instrument}-{item}", "").strip()
+        if not raw:
+            continue  # missing: scoring names it (item 10 of the PHQ-9 may stay empty)
+        try:
+            answers[item] = float(raw) if "." in raw else int(raw)
+        except ValueError:
+            answers[item] = raw  # scoring refuses it with a message naming the item
+    return answers
+
+
+def _context(
+    instruments: list[str], posted: Any, problems: list[tuple[str | None, str]]
+) -> dict[str, Any]:
+    forms = []
+    for name in instruments:
+        definition = get_definition(name)
+        text = form_text(name)
+        items = [
+            {"id": item_id, "text": item_text, "field": f"{name}-{item_id}",
+             "value": posted.get(f"{name}-{item_id}", "")}
+            for item_id, item_text in text.items
+        ]  # fmt: skip
+        forms.append(
+            {
+                "id": name,
+                "name": definition.name,
+                "text": text,
+                "vas": definition.scale.kind == "vas",
+                "points": definition.scale.points,
+                "items": items,
+                "supplementary": [
+                    {
+                        "id": s.id,
+                        "text": s.wording or s.label,
+                        "field": f"{name}-{s.id}",
+                        "points": s.points,
+                        "value": posted.get(f"{name}-{s.id}", ""),
+                    }
+                    for s in definition.supplementary
+                ],
+            }
+        )
+    return {"forms": forms, "problems": [message for _item, message in problems]}
