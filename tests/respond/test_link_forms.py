@@ -133,3 +133,15 @@ def test_it_feeds_the_clinicians_session_page_and_no_one_elses(
     other.force_login(stranger)
     assert other.get(f"/sessions/{session.pk}/status/").status_code == 404
     assert other.get(f"/sessions/{session.pk}/").status_code == 404
+
+
+def test_it_shows_the_link_as_text_and_as_a_qr_code(
+    client_record: Client, clinician: object
+) -> None:
+    session = start_session(client=client_record)
+    browser = Browser()
+    browser.force_login(clinician)  # type: ignore[arg-type]
+    page = browser.post(f"/sessions/{session.pk}/").content.decode()
+    assert 'class="client-link"' in page and "<svg" in page
+    token = page.split("/f/")[1].split("/")[0]
+    assert FormLink.objects.get().token_hash == token_hash(token)

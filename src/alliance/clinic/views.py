@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,7 +52,12 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "due": due_measures(session), "link_url": None}  # fmt: skip
     if request.method == "POST":
         _link, token = create_form_link(session=session, instruments=context["due"])
-        context["link_url"] = request.build_absolute_uri(reverse("respond", args=[token]))
+        url = request.build_absolute_uri(reverse("respond", args=[token]))
+        context["link_url"] = url
+        # Drawn here as inline SVG markup (no script, no image request that leaks the token).
+        context["link_qr"] = segno.make(url, error="m").svg_inline(
+            scale=5, title="Link to the forms"
+        )
     return render(request, "clinic/session.html", context)
 
 
