@@ -159,3 +159,28 @@ class FormLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class SignalAcknowledgement(models.Model):
+    """What the clinician did about a signal. Signals are recomputed; this is not, so it
+    names its signal by episode, session, kind and instrument."""
+
+    class Action(models.TextChoices):
+        DISCUSSED = "discussed", "Discussed with the client"
+        ADJUSTED = "adjusted", "Approach adjusted"
+        SAFETY = "safety", "Risk assessed / safety plan"
+        REFERRED = "referred", "Referred"
+        SUPERVISION = "supervision", "Taken to supervision"
+        NO_ACTION = "no_action", "Reviewed, no action needed"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="acknowledgements")
+    session_number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)
+    instrument = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    note = models.TextField(blank=True, max_length=4000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at"]

@@ -8,4 +8,5 @@ urlpatterns = [
     path("clients/<int:pk>/sessions/", views.session_start, name="session-start"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/status/", views.session_status, name="session-status"),
+    path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),
 ]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import Client, Session
+from alliance.care.models import Client, Session, SignalAcknowledgement, SignalRecord
+from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import client_chart
 from alliance.care.services.forms import (
@@ -34,7 +36,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
     client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
-    return render(request, "clinic/client.html", {"client": client, "chart": client_chart(client)})
+    context = {"client": client, "chart": client_chart(client),
+               "actions": SignalAcknowledgement.Action.choices}  # fmt: skip
+    return render(request, "clinic/client.html", context)
 
 
 @login_required
@@ -64,3 +68,24 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(session_feedback(_own_session(request, pk)))
+
+
+@login_required
+@require_POST
+def signal_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    signal = get_object_or_404(
+        SignalRecord.objects.filter(episode__client__clinician=request.user).select_related(
+            "episode"
+        ),
+        pk=pk,
+    )
+    try:
+        acknowledge_signal(
+            signal=signal,
+            action=request.POST.get("action", ""),
+            note=request.POST.get("note", ""),
+            user=request.user,
+        )
+    except AcknowledgementError as exc:
+        messages.error(request, exc.message)
+    return redirect(f"{reverse('client', args=[signal.episode.client_id])}#s{signal.pk}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from ..models import Client, Session, SignalRecord
+from .acknowledgements import with_acknowledgement
 
 ALLIANCE_KINDS = {"alliance_concern", "alliance_drop", "possible_rupture",
                   "sustained_low_alliance", "alliance_symptom_divergence"}  # fmt: skip
@@ -27,7 +28,7 @@ class CaseloadRow:
     def attention(self) -> int:
         """0 urgent, 1 alliance concern or rupture, 2 not on track, 3 nothing pressing."""
         kinds = {s.kind for s in self.signals}
-        if any(s.severity == "urgent" for s in self.signals):
+        if any(s.severity == "urgent" and not s.acknowledged for s in self.signals):
             return 0
         if kinds & ALLIANCE_KINDS:
             return 1
@@ -37,7 +38,13 @@ class CaseloadRow:
 
     @property
     def headline(self) -> list[str]:
-        return sorted({s.kind.replace("_", " ") for s in self.signals if s.severity != "info"})
+        return sorted(
+            {
+                s.kind.replace("_", " ")
+                for s in self.signals
+                if s.severity == "warning" or (s.severity == "urgent" and not s.acknowledged)
+            }
+        )
 
 
 def clinician_caseload(user: AbstractBaseUser) -> list[CaseloadRow]:
@@ -51,10 +58,12 @@ def clinician_caseload(user: AbstractBaseUser) -> list[CaseloadRow]:
     latest = Subquery(
         Session.objects.filter(episode=OuterRef("episode")).order_by("-number").values("number")[:1]
     )
+    # The latest session's signals, and any safety signal not yet acted on, whenever it
+    # was raised: it stays at the top until the clinician records what was done.
     signals = (
-        SignalRecord.objects.filter(episode__client__clinician=user)
+        with_acknowledgement(SignalRecord.objects.filter(episode__client__clinician=user))
         .annotate(latest=latest)
-        .filter(session_number=latest)
+        .filter(Q(session_number=latest) | Q(severity="urgent", acknowledged=False))
         .select_related("episode")
     )
     for signal in signals:

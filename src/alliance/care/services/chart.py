@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Administration, Client, SignalRecord
+from ..models import Administration, Client, SignalAcknowledgement, SignalRecord
+from .acknowledgements import with_acknowledgement
 
 COLUMNS = ("srs", "phq-9", "gad-7", "ors", "wai-sr")
 
@@ -32,12 +33,25 @@ def client_chart(client: Client) -> dict[str, Any]:
     for a in administrations:
         row = rows.setdefault(a.session.number, SessionRow(a.session.number, a.session.held_on))
         row.totals[a.instrument] = a.total
-    for signal in SignalRecord.objects.filter(episode__client=client):
+    urgent_open = []
+    for signal in with_acknowledgement(SignalRecord.objects.filter(episode__client=client)):
         if signal.session_number in rows:
             rows[signal.session_number].signals.append(signal)
+        if signal.severity == "urgent" and not signal.acknowledged:
+            urgent_open.append(signal)
+    acknowledgements: dict[tuple[int, str, str], list[SignalAcknowledgement]] = {}
+    for ack in SignalAcknowledgement.objects.filter(episode__client=client).select_related(
+        "recorded_by"
+    ):
+        acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
+    for row in rows.values():
+        for signal in row.signals:
+            signal.records = acknowledgements.get(  # type: ignore[attr-defined]
+                (signal.session_number, signal.kind, signal.instrument), []
+            )
     ordered = [rows[n] for n in sorted(rows)]
     # Only the measures this client fills: a narrow table reads on a phone.
     columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
     for row in ordered:
         row.values = row.cells(columns)
-    return {"columns": columns, "rows": ordered}
+    return {"columns": columns, "rows": ordered, "urgent_open": urgent_open}

@@ -1,0 +1,48 @@
+"""Closing the loop on a signal: the clinician records what was done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from ..models import SignalAcknowledgement, SignalRecord
+
+
+class AcknowledgementError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def acknowledge_signal(
+    *, signal: SignalRecord, action: str, note: str, user: Any
+) -> SignalAcknowledgement:
+    if action not in SignalAcknowledgement.Action.values:
+        raise AcknowledgementError(f"unknown action {action!r}")
+    note = note.strip()
+    if signal.severity == "urgent" and not note:
+        raise AcknowledgementError("say what was done: a safety signal needs a note")
+    return SignalAcknowledgement.objects.create(
+        episode=signal.episode,
+        session_number=signal.session_number,
+        kind=signal.kind,
+        instrument=signal.instrument,
+        action=action,
+        note=note[:4000],
+        recorded_by=user,
+    )
+
+
+def with_acknowledgement(signals: QuerySet[SignalRecord]) -> QuerySet[SignalRecord]:
+    """Annotate `acknowledged` (True once the clinician recorded what was done)."""
+    return signals.annotate(
+        acknowledged=Exists(
+            SignalAcknowledgement.objects.filter(
+                episode=OuterRef("episode"),
+                session_number=OuterRef("session_number"),
+                kind=OuterRef("kind"),
+                instrument=OuterRef("instrument"),
+            )
+        )
+    )
