@@ -27,6 +27,7 @@ def test_a_safety_signal_stays_on_top_until_acted_on(clinician: object) -> None:
     browser = signed_in(clinician)
     page = browser.get("/").content.decode()
     assert page.index("B-harm") < page.index("A-concern")  # raised at session 1, still on top
+    assert "Safety: Self harm risk" in browser.get(f"/clients/{urgent.pk}/").content.decode()
     signal = SignalRecord.objects.get(kind="self_harm_risk")
     refused = browser.post(f"/signals/{signal.pk}/acknowledge/", {"action": "safety", "note": " "})
     assert refused.status_code == 302

@@ -14,6 +14,7 @@ from alliance.care.models import Client, Session, SignalAcknowledgement, SignalR
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import client_chart
+from alliance.care.services.clients import ClientError, add_client
 from alliance.care.services.forms import (
     create_form_link,
     due_measures,
@@ -29,6 +30,17 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            client = add_client(
+                clinician=request.user,
+                code=request.POST.get("code", ""),
+                symptom_measures=request.POST.get("symptom_measures", "phq-9+gad-7"),
+            )
+        except ClientError as exc:
+            messages.error(request, exc.message)
+        else:
+            return redirect("client", pk=client.pk)
     return render(request, "clinic/caseload.html", {"rows": clinician_caseload(request.user)})
 
 

@@ -1,0 +1,44 @@
+"""Adding a client: a pseudonymous code, an open episode with the default plan."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from alliance.care.models import Client, Membership, Organization
+
+from .test_caseload_pages import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clinician() -> object:
+    user = get_user_model().objects.create_user("clinician1")
+    organization = Organization.objects.create(name="Org", slug="org")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
+    return user
+
+
+def test_it_adds_a_client_with_an_episode_and_the_default_plan(clinician: object) -> None:
+    browser = signed_in(clinician)
+    response = browser.post("/", {"code": "C-0142", "symptom_measures": "ors"})
+    client = Client.objects.get(code="C-0142")
+    assert response.status_code == 302 and response["Location"] == f"/clients/{client.pk}/"
+    plan = client.episodes.get().measure_plan
+    assert plan["every_session"] == ["srs", "ors"]
+    assert [w["target"] for w in plan["windows"]] == [3, 8]
+
+
+@pytest.mark.parametrize("code", ["", "Jane Smith", "<script>", "x" * 41])
+def test_it_refuses_a_code_that_is_not_a_plain_pseudonym(clinician: object, code: str) -> None:
+    page = signed_in(clinician).post("/", {"code": code}, follow=True).content.decode()
+    assert "a client code is 1-40 letters" in page
+    assert not Client.objects.exists()
+
+
+def test_it_refuses_a_code_already_in_use(clinician: object) -> None:
+    browser = signed_in(clinician)
+    browser.post("/", {"code": "C-1"})
+    page = browser.post("/", {"code": "C-1"}, follow=True).content.decode()
+    assert "already in use" in page and Client.objects.count() == 1
