@@ -98,3 +98,23 @@ def test_it_escapes_markup_in_a_client_code(clinician: object) -> None:
     add_client(clinician, "<b>x</b>", [(1, "srs", srs(9.0))])
     page = signed_in(clinician).get("/").content.decode()
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
+    clinician: object,
+) -> None:
+    import json
+    import re
+
+    client = add_client(clinician, "A-9", [(1, "srs", srs(9.5)), (2, "srs", srs(9.5)),
+                                           (3, "srs", srs(7.0)), (1, "phq-9", phq9(0))])  # fmt: skip
+    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
+    raw = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', page, re.S)
+    assert raw is not None
+    spec = json.loads(raw.group(1))
+    srs_layer, cutoff, markers = spec["vconcat"][0]["layer"]
+    assert [v["total"] for v in srs_layer["data"]["values"]] == [38.0, 38.0, 28.0]
+    assert cutoff["data"]["values"] == [{"cutoff": 36}]
+    assert markers["data"]["values"] == [{"session": 3, "total": 28.0, "event": "rupture"}]
+    symptoms = spec["vconcat"][1]["layer"]
+    assert symptoms[1]["data"]["values"] == [{"measure": "PHQ-9", "caseness": 10}]

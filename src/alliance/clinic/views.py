@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from alliance.care.models import Client, Session, SignalAcknowledgement, SignalRecord
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
 from alliance.care.services.caseload import clinician_caseload
-from alliance.care.services.chart import client_chart
+from alliance.care.services.chart import client_chart, vega_spec, wai_profile
 from alliance.care.services.clients import ClientError, add_client
 from alliance.care.services.forms import (
     create_form_link,
@@ -48,7 +48,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
     client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
-    context = {"client": client, "chart": client_chart(client),
+    chart = client_chart(client)
+    context = {"client": client, "chart": chart, "spec": vega_spec(chart, wai_profile(client)),
                "actions": SignalAcknowledgement.Action.choices}  # fmt: skip
     return render(request, "clinic/client.html", context)
 
