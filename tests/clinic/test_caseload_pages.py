@@ -106,8 +106,13 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     import json
     import re
 
-    client = add_client(clinician, "A-9", [(1, "srs", srs(9.5)), (2, "srs", srs(9.5)),
-                                           (3, "srs", srs(7.0)), (1, "phq-9", phq9(0))])  # fmt: skip
+    forms = [
+        (1, "srs", srs(9.5)),
+        (2, "srs", srs(9.5)),
+        (3, "srs", srs(7.0)),
+        (1, "phq-9", phq9(0)),
+    ]
+    client = add_client(clinician, "A-9", forms)
     page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
     raw = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', page, re.S)
     assert raw is not None
