@@ -184,3 +184,68 @@ class SignalAcknowledgement(models.Model):
 
     class Meta:
         ordering = ["recorded_at"]
+
+
+class Rupture(models.Model):
+    """A rupture as the clinician judged it: its type is clinical judgement (the scores can
+    only suggest that something happened), how it was noticed and how it showed, the repair
+    steps taken (`RepairStep`) and the outcome."""
+
+    class Type(models.TextChoices):
+        WITHDRAWAL = "withdrawal", "Withdrawal (the client moves away)"
+        CONFRONTATION = "confrontation", "Confrontation (the client moves against)"
+        UNCLEAR = "unclear", "Unclear"
+
+    class NoticedVia(models.TextChoices):
+        SCORES = "scores", "From the scores"
+        IN_SESSION = "in_session", "In the session"
+        CLIENT = "client", "The client raised it"
+        SUPERVISION = "supervision", "In supervision or a recording"
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Open (repair under way)"
+        RESOLVED = "resolved", "Resolved"
+        PARTLY = "partly", "Partly resolved"
+        UNRESOLVED = "unresolved", "Unresolved"
+        ENDED = "ended", "Client ended treatment"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="ruptures")
+    session_number = models.PositiveIntegerField()
+    rupture_type = models.CharField(max_length=20, choices=Type.choices)
+    noticed_via = models.CharField(max_length=20, choices=NoticedVia.choices)
+    # Marker ids from `services.ruptures.MARKERS` for the type.
+    markers = models.JSONField(default=list)
+    description = models.TextField(blank=True, max_length=4000)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    outcome_session = models.PositiveIntegerField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True, max_length=4000)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_number", "id"]
+
+
+class RepairStep(models.Model):
+    """One step of repair (after Safran & Muran): notice the rupture, mark it explicitly with
+    the client, explore the client's experience of it. Each step once per rupture."""
+
+    class Step(models.TextChoices):
+        NOTICED = "noticed", "Noticed"
+        MARKED = "marked", "Marked with the client"
+        EXPLORED = "explored", "Explored the client's experience"
+
+    rupture = models.ForeignKey(Rupture, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=20, choices=Step.choices)
+    session_number = models.PositiveIntegerField()
+    note = models.TextField(blank=True, max_length=4000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_number", "recorded_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["rupture", "step"], name="one_step_each")]

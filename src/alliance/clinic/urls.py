@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rupture_views, views
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
@@ -9,4 +9,7 @@ urlpatterns = [
     path("sessions/<int:pk>/", views.session_detail, name="session"),
     path("sessions/<int:pk>/status/", views.session_status, name="session-status"),
     path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),
+    path("clients/<int:pk>/ruptures/", rupture_views.rupture_record, name="rupture-record"),
+    path("ruptures/<int:pk>/steps/", rupture_views.repair_step_record, name="repair-step"),
+    path("ruptures/<int:pk>/outcome/", rupture_views.rupture_outcome, name="rupture-outcome"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import Client, Session, SignalAcknowledgement, SignalRecord
+from alliance.care.models import (
+    Client,
+    RepairStep,
+    Rupture,
+    Session,
+    SignalAcknowledgement,
+    SignalRecord,
+)
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import client_chart, vega_spec, wai_profile
@@ -21,6 +30,7 @@ from alliance.care.services.forms import (
     session_feedback,
     start_session,
 )
+from alliance.care.services.ruptures import MARKERS
 
 
 def _own_session(request: HttpRequest, pk: int) -> Session:
@@ -51,7 +61,29 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = client_chart(client)
     context = {"client": client, "chart": chart, "spec": vega_spec(chart, wai_profile(client)),
                "actions": SignalAcknowledgement.Action.choices}  # fmt: skip
+    context |= _rupture_choices(chart)
     return render(request, "clinic/client.html", context)
+
+
+def _rupture_choices(chart: dict[str, Any]) -> dict[str, Any]:
+    """What the rupture forms offer; the session defaults to the latest score-suggested
+    rupture not yet recorded, else the latest session."""
+    recorded = {r.session_number for r in chart["ruptures"]}
+    suggested = [
+        row.number
+        for row in chart["rows"]
+        for s in row.signals
+        if s.kind == "possible_rupture" and row.number not in recorded
+    ]
+    return {
+        "last_session": chart["rows"][-1].number if chart["rows"] else None,
+        "suggested_rupture_session": suggested[-1] if suggested else None,
+        "rupture_types": Rupture.Type.choices,
+        "noticed_choices": Rupture.NoticedVia.choices,
+        "marker_groups": [(kind, pairs) for kind, pairs in MARKERS.items()],
+        "step_choices": RepairStep.Step.choices,
+        "outcome_choices": Rupture.Outcome.choices,
+    }
 
 
 @login_required

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..models import Administration, Client, SignalAcknowledgement, SignalRecord
+from ..models import (
+    Administration,
+    Client,
+    RepairStep,
+    Rupture,
+    Session,
+    SignalAcknowledgement,
+    SignalRecord,
+)
 from .acknowledgements import with_acknowledgement
+from .ruptures import MARKER_LABELS
 
 COLUMNS = ("srs", "phq-9", "gad-7", "ors", "wai-sr")
 
@@ -18,21 +27,31 @@ class SessionRow:
     totals: dict[str, float] = field(default_factory=dict)
     signals: list[SignalRecord] = field(default_factory=list)
     values: list[float | None] = field(default_factory=list)
+    # What the clinician recorded at this session: ruptures, repair steps, outcomes.
+    ruptures: list[Rupture] = field(default_factory=list)
+    steps: list[RepairStep] = field(default_factory=list)
+    outcomes: list[Rupture] = field(default_factory=list)
+
+    @property
+    def has_events(self) -> bool:
+        return bool(self.signals or self.ruptures or self.steps or self.outcomes)
 
     def cells(self, columns: tuple[str, ...]) -> list[float | None]:
         return [self.totals.get(name) for name in columns]
 
 
 def client_chart(client: Client) -> dict[str, Any]:
-    administrations = (
-        Administration.objects.filter(session__episode__client=client, amended_by__isnull=True)
-        .select_related("session")
-        .order_by("session__number")
-    )
-    rows: dict[int, SessionRow] = {}
-    for a in administrations:
-        row = rows.setdefault(a.session.number, SessionRow(a.session.number, a.session.held_on))
-        row.totals[a.instrument] = a.total
+    """The client's sessions with their totals, signals and what the clinician recorded, in
+    a fixed number of queries."""
+    rows: dict[int, SessionRow] = {
+        s.number: SessionRow(s.number, s.held_on)
+        for s in Session.objects.filter(episode__client=client).order_by("number")
+    }
+    administrations = Administration.objects.filter(
+        session__episode__client=client, amended_by__isnull=True
+    ).values_list("session__number", "instrument", "total")
+    for number, instrument, total in administrations:
+        rows[number].totals[instrument] = total
     urgent_open = []
     for signal in with_acknowledgement(SignalRecord.objects.filter(episode__client=client)):
         if signal.session_number in rows:
@@ -49,15 +68,40 @@ def client_chart(client: Client) -> dict[str, Any]:
             signal.records = acknowledgements.get(  # type: ignore[attr-defined]
                 (signal.session_number, signal.kind, signal.instrument), []
             )
+    ruptures = list(Rupture.objects.filter(episode__client=client).select_related("recorded_by"))
+    steps: dict[int, list[RepairStep]] = {}
+    for step in RepairStep.objects.filter(rupture__episode__client=client).select_related(
+        "recorded_by", "rupture"
+    ):
+        steps.setdefault(step.rupture_id, []).append(step)
+        if step.session_number in rows:
+            rows[step.session_number].steps.append(step)
+    for rupture in ruptures:
+        rupture.step_list = steps.get(rupture.pk, [])  # type: ignore[attr-defined]
+        rupture.steps_done = {s.step for s in rupture.step_list}  # type: ignore[attr-defined]
+        rupture.marker_labels = [MARKER_LABELS.get(m, m) for m in rupture.markers]  # type: ignore[attr-defined]
+        if rupture.session_number in rows:
+            rows[rupture.session_number].ruptures.append(rupture)
+        if rupture.outcome_session in rows:
+            rows[rupture.outcome_session].outcomes.append(rupture)
     ordered = [rows[n] for n in sorted(rows)]
     # Only the measures this client fills: a narrow table reads on a phone.
     columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
     for row in ordered:
         row.values = row.cells(columns)
-    return {"columns": columns, "rows": ordered, "urgent_open": urgent_open}
+    return {"columns": columns, "rows": ordered, "urgent_open": urgent_open,
+            "ruptures": ruptures}  # fmt: skip
 
 
 CASENESS = {"phq-9": 10, "gad-7": 8, "ors": 25}
+EVENT_COLOURS = {
+    "drop (scores)": "#b3261e",
+    "return (scores)": "#2e6b3a",
+    "withdrawal": "#6a4c93",
+    "confrontation": "#d1495b",
+    "unclear": "#7a7a7a",
+    "repair step": "#1a56a8",
+}
 
 
 def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any]:
@@ -73,7 +117,7 @@ def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any
         for name in CASENESS
         if name in r.totals
     ]
-    markers = []
+    markers = []  # what the scores suggest: a drop and the return to the level before it
     for row in chart["rows"]:
         for signal in row.signals:
             if signal.kind == "possible_rupture":
@@ -81,7 +125,7 @@ def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any
                     {
                         "session": row.number,
                         "total": signal.evidence["srs_total"],
-                        "event": "rupture",
+                        "event": "drop (scores)",
                     }
                 )
                 if signal.evidence.get("repair_session"):
@@ -89,9 +133,28 @@ def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any
                         {
                             "session": signal.evidence["repair_session"],
                             "total": signal.evidence["repair_total"],
-                            "event": "repair",
+                            "event": "return (scores)",
                         }
                     )
+    # What the clinician recorded: the rupture by type, and the repair steps by letter.
+    recorded = [
+        {"session": r.session_number, "event": r.rupture_type, "outcome": r.get_outcome_display()}
+        for r in chart.get("ruptures", [])
+    ]
+    steps = [
+        {"session": step.session_number, "step": step.get_step_display(),
+         "letter": step.step[0].upper(), "event": "repair step"}
+        for r in chart.get("ruptures", []) for step in r.step_list
+    ]  # fmt: skip
+    events = {
+        "field": "event",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": list(EVENT_COLOURS),
+            "range": list(EVENT_COLOURS.values()),
+        },
+    }
     x = {"field": "session", "type": "quantitative", "title": "Session", "axis": {"tickMinStep": 1}}
     panels: list[dict[str, Any]] = [
         {
@@ -123,16 +186,32 @@ def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any
                     "encoding": {
                         "x": x,
                         "y": {"field": "total", "type": "quantitative"},
-                        "color": {
-                            "field": "event",
-                            "type": "nominal",
-                            "title": None,
-                            "scale": {
-                                "domain": ["rupture", "repair"],
-                                "range": ["#b3261e", "#2e6b3a"],
-                            },
-                        },
+                        "color": events,
                         "tooltip": [{"field": "event"}, {"field": "session"}, {"field": "total"}],
+                    },
+                },
+                {
+                    "data": {"values": recorded},
+                    "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
+                    "encoding": {
+                        "x": x,
+                        "color": events,
+                        "tooltip": [
+                            {"field": "event", "title": "rupture"},
+                            {"field": "session"},
+                            {"field": "outcome"},
+                        ],
+                    },
+                },
+                {
+                    "data": {"values": steps},
+                    "mark": {"type": "text", "fontWeight": "bold", "dy": -4},
+                    "encoding": {
+                        "x": x,
+                        "y": {"datum": 21},
+                        "text": {"field": "letter"},
+                        "color": events,
+                        "tooltip": [{"field": "step"}, {"field": "session"}],
                     },
                 },
             ],

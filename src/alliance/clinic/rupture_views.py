@@ -1,0 +1,80 @@
+"""Recording a rupture, its repair steps and its outcome from the client page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from alliance.care.models import Client, Rupture
+from alliance.care.services.ruptures import (
+    RuptureError,
+    record_outcome,
+    record_repair_step,
+    record_rupture,
+)
+
+from .forms import OutcomeForm, RepairStepForm, RuptureForm, first_error
+
+
+def _own_rupture(request: HttpRequest, pk: int) -> Rupture:
+    ruptures = Rupture.objects.filter(episode__client__clinician=request.user)
+    return get_object_or_404(ruptures.select_related("episode"), pk=pk)
+
+
+def _back_to(rupture_or_client_id: int, anchor: str = "ruptures") -> HttpResponse:
+    return redirect(f"{reverse('client', args=[rupture_or_client_id])}#{anchor}")
+
+
+@login_required
+@require_POST
+def rupture_record(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    form = RuptureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back_to(client.pk)
+    episode = client.episodes.order_by("-started_on", "-id").first()
+    if episode is None:
+        messages.error(request, "this client has no episode yet")
+        return _back_to(client.pk)
+    try:
+        record_rupture(episode=episode, user=request.user, **form.cleaned_data)
+    except RuptureError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Rupture recorded.")
+    return _back_to(client.pk)
+
+
+@login_required
+@require_POST
+def repair_step_record(request: HttpRequest, pk: int) -> HttpResponse:
+    rupture = _own_rupture(request, pk)
+    form = RepairStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
+    try:
+        record_repair_step(rupture=rupture, user=request.user, **form.cleaned_data)
+    except RuptureError as exc:
+        messages.error(request, exc.message)
+    return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
+
+
+@login_required
+@require_POST
+def rupture_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    rupture = _own_rupture(request, pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
+    try:
+        record_outcome(rupture=rupture, user=request.user, **form.cleaned_data)
+    except RuptureError as exc:
+        messages.error(request, exc.message)
+    return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
