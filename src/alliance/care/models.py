@@ -124,6 +124,9 @@ class Administration(models.Model):
         raise ImmutableError("an administration is never deleted")
 
 
+ACRONYMS = {"wai": "WAI", "srs": "SRS", "ors": "ORS"}
+
+
 class SignalRecord(models.Model):
     """A signal the monitoring engine raised, as of the last stored form."""
 
@@ -143,7 +146,8 @@ class SignalRecord(models.Model):
 
     @property
     def label(self) -> str:
-        return self.kind.replace("_", " ").capitalize()
+        words = self.kind.replace("_", " ").capitalize().split()
+        return " ".join(ACRONYMS.get(word.lower(), word) for word in words)
 
 
 class FormLink(models.Model):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/sessions/", views.session_start, name="session-start"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("sessions/<int:pk>/kiosk/", views.session_kiosk, name="session-kiosk"),
     path("sessions/<int:pk>/status/", views.session_status, name="session-status"),
     path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),
     path("clients/<int:pk>/ruptures/", rupture_views.rupture_record, name="rupture-record"),

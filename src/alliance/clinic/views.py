@@ -31,6 +31,7 @@ from alliance.care.services.forms import (
     start_session,
 )
 from alliance.care.services.ruptures import MARKERS
+from alliance.respond.kiosk import open_kiosk
 
 
 def _own_session(request: HttpRequest, pk: int) -> Session:
@@ -108,6 +109,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             scale=5, title="Link to the forms"
         )
     return render(request, "clinic/session.html", context)
+
+
+@login_required
+@require_POST
+def session_kiosk(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _own_session(request, pk)
+    return open_kiosk(request, session, due_measures(session))
 
 
 @login_required

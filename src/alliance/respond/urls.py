@@ -1,5 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import kiosk, views
 
-urlpatterns = [path("f/<str:token>/", views.respond, name="respond")]
+urlpatterns = [
+    path("f/<str:token>/", views.respond, name="respond"),
+    path("kiosk/", kiosk.kiosk, name="kiosk"),
+    path("kiosk/unlock/", kiosk.kiosk_unlock, name="kiosk-unlock"),
+]

@@ -29,21 +29,21 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         status, message = UNUSABLE[exc.reason]
         return render(request, "respond/closed.html", {"message": message}, status=status)
     if request.method == "POST":
-        forms = {name: _answers(request, name) for name in link.instruments}
+        forms = {name: answers_from(request, name) for name in link.instruments}
         try:
             submit_forms(token=token, forms=forms)
         except LinkUnusable as exc:
             status, message = UNUSABLE[exc.reason]
             return render(request, "respond/closed.html", {"message": message}, status=status)
         except SubmissionError as exc:
-            context = _context(link.instruments, request.POST, exc.problems)
+            context = forms_context(link.instruments, request.POST, exc.problems)
             return render(request, "respond/forms.html", context, status=400)
         # Acknowledged only now, after the transaction has committed.
         return render(request, "respond/thanks.html")
-    return render(request, "respond/forms.html", _context(link.instruments, {}, []))
+    return render(request, "respond/forms.html", forms_context(link.instruments, {}, []))
 
 
-def _answers(request: HttpRequest, instrument: str) -> dict[str, Any]:
+def answers_from(request: HttpRequest, instrument: str) -> dict[str, Any]:
     definition = get_definition(instrument)
     ids = [*definition.item_ids, *(s.id for s in definition.supplementary)]
     answers: dict[str, Any] = {}
@@ -58,7 +58,7 @@ def _answers(request: HttpRequest, instrument: str) -> dict[str, Any]:
     return answers
 
 
-def _context(
+def forms_context(
     instruments: list[str], posted: Any, problems: list[tuple[str | None, str]]
 ) -> dict[str, Any]:
     forms = []

@@ -1,0 +1,94 @@
+"""Kiosk: the client fills the forms on the clinician's device, which shows nothing but the
+forms and returns to the clinician only with the clinician's password."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client as Browser
+
+from alliance.care.models import Administration, Client, Organization, Session
+from alliance.care.services.forms import start_session
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"srs-1": "9.5", "srs-2": "6.1", "srs-3": "9.0", "srs-4": "9.2"}
+
+
+@pytest.fixture
+def session() -> Session:
+    organization = Organization.objects.create(name="Org", slug="org")
+    user = get_user_model().objects.create_user("clinician1", password="pw-clinician-1")
+    client = Client.objects.create(organization=organization, clinician=user, code="K-42")
+    session = start_session(client=client, held_on=dt.date(2026, 3, 2))
+    session.episode.measure_plan = {"every_session": ["srs"], "windows": []}
+    session.episode.save(update_fields=["measure_plan"])
+    return session
+
+
+def kiosk_for(session: Session) -> Browser:
+    browser = Browser()
+    assert browser.login(username="clinician1", password="pw-clinician-1")
+    response = browser.post(f"/sessions/{session.pk}/kiosk/")
+    assert response.status_code == 302 and response["Location"] == "/kiosk/"
+    return browser
+
+
+def test_the_kiosk_shows_only_the_forms_and_locks_every_other_page(session: Session) -> None:
+    browser = kiosk_for(session)
+    page = browser.get("/kiosk/").content.decode()
+    assert 'role="slider"' in page and "Therapist: unlock this device" in page
+    assert "K-42" not in page and "clinician1" not in page and "Sign out" not in page
+    client_id = session.episode.client_id
+    for path in ("/", f"/clients/{client_id}/", f"/sessions/{session.pk}/",
+                 f"/sessions/{session.pk}/status/", "/login/", "/no-such-page/"):  # fmt: skip
+        response = browser.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/kiosk/"), path
+    assert browser.post("/logout/")["Location"] == "/kiosk/"
+    assert browser.post(f"/clients/{client_id}/sessions/")["Location"] == "/kiosk/"
+    assert Session.objects.count() == 1
+
+
+def test_the_client_submits_once_and_is_thanked(session: Session) -> None:
+    browser = kiosk_for(session)
+    incomplete = browser.post("/kiosk/", {"srs-1": "9.5"})
+    assert incomplete.status_code == 400 and "Nothing was sent yet" in incomplete.content.decode()
+    assert not Administration.objects.exists()
+    sent = browser.post("/kiosk/", GOOD)
+    assert (sent.status_code, sent["Location"]) == (302, "/kiosk/")
+    thanks = browser.get("/kiosk/").content.decode()
+    assert "hand the device back" in thanks and 'role="slider"' not in thanks
+    again = browser.post("/kiosk/", GOOD)  # a double tap or a reload of the post
+    assert again.status_code == 200 and "hand the device back" in again.content.decode()
+    stored = Administration.objects.get()
+    assert (stored.instrument, stored.total, stored.session_id) == ("srs", 33.8, session.pk)
+
+
+def test_only_the_clinicians_password_unlocks(session: Session) -> None:
+    browser = kiosk_for(session)
+    wrong = browser.post("/kiosk/unlock/", {"password": "guess"})
+    assert wrong.status_code == 403 and "4 tries left" in wrong.content.decode()
+    assert browser.get("/")["Location"] == "/kiosk/"
+    right = browser.post("/kiosk/unlock/", {"password": "pw-clinician-1"})
+    assert right["Location"] == f"/sessions/{session.pk}/"
+    assert browser.get("/").status_code == 200  # the caseload again
+
+
+def test_repeated_wrong_passwords_sign_the_clinician_out(session: Session) -> None:
+    browser = kiosk_for(session)
+    for _ in range(4):
+        assert browser.post("/kiosk/unlock/", {"password": "guess"}).status_code == 403
+    last = browser.post("/kiosk/unlock/", {"password": "guess"})
+    assert last["Location"] == "/login/"
+    assert browser.get("/")["Location"].startswith("/login/")
+    assert browser.get("/kiosk/")["Location"].startswith("/login/")
+
+
+def test_another_clinician_cannot_open_a_kiosk_for_the_session(session: Session) -> None:
+    get_user_model().objects.create_user("clinician2", password="pw-clinician-2")
+    browser = Browser()
+    browser.login(username="clinician2", password="pw-clinician-2")
+    assert browser.post(f"/sessions/{session.pk}/kiosk/").status_code == 404
+    assert browser.get("/kiosk/")["Location"] == "/"  # no kiosk open: back to the caseload
