@@ -7,6 +7,12 @@ urlpatterns = [
     path("clients/<int:pk>/", views.client_detail, name="client"),
     path("clients/<int:pk>/sessions/", views.session_start, name="session-start"),
     path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("clients/<int:pk>/plan/", views.episode_plan, name="episode-plan"),
+    path(
+        "sessions/<int:pk>/therapist-forms/",
+        views.session_therapist_forms,
+        name="session-therapist-forms",
+    ),
     path("sessions/<int:pk>/kiosk/", views.session_kiosk, name="session-kiosk"),
     path("sessions/<int:pk>/status/", views.session_status, name="session-status"),
     path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),

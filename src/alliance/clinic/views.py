@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from alliance.care.models import (
     SignalRecord,
 )
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
+from alliance.care.services.administrations import SubmissionError, record_administration
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import client_chart, vega_spec, wai_profile
 from alliance.care.services.clients import ClientError, add_client
@@ -30,8 +33,10 @@ from alliance.care.services.forms import (
     session_feedback,
     start_session,
 )
+from alliance.care.services.plans import PlanError, describe_plan, update_measure_plan
 from alliance.care.services.ruptures import MARKERS
 from alliance.respond.kiosk import open_kiosk
+from alliance.respond.views import answers_from, forms_context
 
 
 def _own_session(request: HttpRequest, pk: int) -> Session:
@@ -63,6 +68,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"client": client, "chart": chart, "spec": vega_spec(chart, wai_profile(client)),
                "actions": SignalAcknowledgement.Action.choices}  # fmt: skip
     context |= _rupture_choices(chart)
+    episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+    context["plan"] = describe_plan(episode.measure_plan) if episode else None
     return render(request, "clinic/client.html", context)
 
 
@@ -98,8 +105,7 @@ def session_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
-    context = {"session": session, "client": session.episode.client,
-               "due": due_measures(session), "link_url": None}  # fmt: skip
+    context = _session_context(session)
     if request.method == "POST":
         _link, token = create_form_link(session=session, instruments=context["due"])
         url = request.build_absolute_uri(reverse("respond", args=[token]))
@@ -109,6 +115,76 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             scale=5, title="Link to the forms"
         )
     return render(request, "clinic/session.html", context)
+
+
+def _session_context(
+    session: Session, posted: Any = None, problems: list[tuple[str | None, str]] | None = None
+) -> dict[str, Any]:
+    """The session page: the client's measures due, and the therapist's own form when the
+    plan has one due and it is not yet filled."""
+    therapist = [
+        name
+        for name in due_measures(session, "therapist")
+        if not session.administrations.filter(instrument=name).exists()
+    ]
+    return {
+        "session": session,
+        "client": session.episode.client,
+        "due": due_measures(session),
+        "link_url": None,
+        "therapist_forms": forms_context(therapist, posted or {}, problems or []),
+        "submission_key": secrets.token_hex(16),
+    }
+
+
+@login_required
+@require_POST
+def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
+    """The therapist's own forms (the WAI-SR therapist version), stored whole or not at all."""
+    session = _own_session(request, pk)
+    names = [form["id"] for form in _session_context(session)["therapist_forms"]["forms"]]
+    if not names:
+        # Already stored (a double tap) or not in the plan for this session.
+        messages.info(request, "No form of yours is due at this session.")
+        return redirect("session", pk=session.pk)
+    key = request.POST.get("submission_key", "")[:40]
+    try:
+        with transaction.atomic():
+            for name in names:
+                record_administration(
+                    session=session,
+                    instrument=name,
+                    answers=answers_from(request, name),
+                    submission_key=f"{key}:{name}" if key else None,
+                )
+    except SubmissionError as exc:
+        problems = exc.problems or [(None, exc.message)]
+        context = _session_context(session, request.POST, problems)
+        return render(request, "clinic/session.html", context, status=400)
+    messages.success(request, "Your form is stored.")
+    return redirect("session", pk=session.pk)
+
+
+@login_required
+@require_POST
+def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+    if episode is None:
+        messages.error(request, "this client has no open episode")
+    else:
+        try:
+            update_measure_plan(
+                episode=episode,
+                every_session=request.POST.getlist("every_session"),
+                wai_windows=request.POST.get("wai_windows", ""),
+                therapist_wai=request.POST.get("therapist_wai") == "on",
+            )
+        except PlanError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Measure plan saved.")
+    return redirect(f"{reverse('client', args=[client.pk])}#plan")
 
 
 @login_required

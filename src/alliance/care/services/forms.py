@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.measures import ScoringError, score
+from alliance.measures import ScoringError, get_definition, score
 
 from ..models import Administration, FormLink, Session
 from .administrations import SubmissionError, record_administration
@@ -20,16 +20,18 @@ from .administrations import SubmissionError, record_administration
 LINK_LIFETIME = dt.timedelta(hours=24)
 
 
-def due_measures(session: Session) -> list[str]:
-    """The client's measures for this session under the episode's plan: every-session
-    measures, and windowed ones (WAI-SR at 3-4 and 8-10) not yet given in their window."""
+def due_measures(session: Session, respondent: str = "client") -> list[str]:
+    """The measures `respondent` fills at this session under the episode's plan:
+    every-session measures, and windowed ones (WAI-SR at 3-4 and 8-10) not yet given in
+    their window (given earlier in this very session still counts as due, so the page keeps
+    showing what the session's forms were)."""
     plan = session.episode.measure_plan
-    due = list(plan.get("every_session", []))
     given = set(
         Administration.objects.filter(session__episode=session.episode).values_list(
             "instrument", "session__number"
         )
     )
+    due = list(plan.get("every_session", []))
     for window in plan.get("windows", []):
         name, low, high = window["instrument"], window["from"], window["to"]
         if not low <= session.number <= high:
@@ -38,7 +40,7 @@ def due_measures(session: Session) -> list[str]:
             continue
         if name not in due:
             due.append(name)
-    return due
+    return [name for name in due if get_definition(name).respondent == respondent]
 
 
 def token_hash(token: str) -> str:
