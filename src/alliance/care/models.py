@@ -51,6 +51,23 @@ class Membership(models.Model):
         ]
 
 
+class Supervision(models.Model):
+    """A supervisor reads (never changes) the caseloads of the clinicians they supervise."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervisees_links"
+    )
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supervisors_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["supervisor", "supervisee"], name="one_supervision")
+        ]
+
+
 class Client(models.Model):
     """A pseudonymous code; no name is needed or kept."""
 

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from alliance.care.models import (
     Client,
+    Membership,
     RepairStep,
     Rupture,
     Session,
     SignalAcknowledgement,
     SignalRecord,
 )
+from alliance.care.services.access import may_change, supervisions, visible_clients
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
 from alliance.care.services.administrations import SubmissionError, record_administration
 from alliance.care.services.caseload import clinician_caseload
@@ -57,16 +59,27 @@ def caseload(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("client", pk=client.pk)
-    return render(request, "clinic/caseload.html", {"rows": clinician_caseload(request.user)})
+    rows = clinician_caseload(request.user)
+    supervision = [
+        (link.supervisee, clinician_caseload(link.supervisee, link.organization))
+        for link in supervisions(request.user)
+    ]
+    is_clinician = (
+        bool(rows)
+        or Membership.objects.filter(user=request.user, role=Membership.Role.CLINICIAN).exists()
+    )
+    context = {"rows": rows, "supervision": supervision, "is_clinician": is_clinician}
+    return render(request, "clinic/caseload.html", context)
 
 
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
-    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    client = get_object_or_404(visible_clients(request.user).select_related("clinician"), pk=pk)
     chart = client_chart(client)
     context = {"client": client, "chart": chart, "spec": vega_spec(chart, wai_profile(client)),
-               "actions": SignalAcknowledgement.Action.choices}  # fmt: skip
+               "actions": SignalAcknowledgement.Action.choices,
+               "can_edit": may_change(request.user, client)}  # fmt: skip
     context |= _rupture_choices(chart)
     episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
     context["plan"] = describe_plan(episode.measure_plan) if episode else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Max, OuterRef, Q, Subquery
 
-from ..models import Client, Session, SignalRecord
+from ..models import Client, Organization, Session, SignalRecord
 from .acknowledgements import with_acknowledgement
 
 ALLIANCE_KINDS = {"alliance_concern", "alliance_drop", "possible_rupture",
@@ -47,13 +47,15 @@ class CaseloadRow:
         )
 
 
-def clinician_caseload(user: AbstractBaseUser) -> list[CaseloadRow]:
-    """The user's own clients, most pressing first (then by code)."""
-    clients = list(
-        Client.objects.filter(clinician=user)
-        .annotate(last_session=Max("episodes__sessions__number"))
-        .order_by("code")
-    )
+def clinician_caseload(
+    user: AbstractBaseUser, organization: Organization | None = None
+) -> list[CaseloadRow]:
+    """The user's own clients (of `organization` when given), most pressing first (then by
+    code)."""
+    own = Client.objects.filter(clinician=user)
+    if organization is not None:
+        own = own.filter(organization=organization)
+    clients = list(own.annotate(last_session=Max("episodes__sessions__number")).order_by("code"))
     rows = {c.pk: CaseloadRow(c, c.last_session) for c in clients}  # type: ignore[attr-defined]
     latest = Subquery(
         Session.objects.filter(episode=OuterRef("episode")).order_by("-number").values("number")[:1]
@@ -61,7 +63,7 @@ def clinician_caseload(user: AbstractBaseUser) -> list[CaseloadRow]:
     # The latest session's signals, and any safety signal not yet acted on, whenever it
     # was raised: it stays at the top until the clinician records what was done.
     signals = (
-        with_acknowledgement(SignalRecord.objects.filter(episode__client__clinician=user))
+        with_acknowledgement(SignalRecord.objects.filter(episode__client__in=own))
         .annotate(latest=latest)
         .filter(Q(session_number=latest) | Q(severity="urgent", acknowledged=False))
         .select_related("episode")

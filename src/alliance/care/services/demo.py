@@ -9,7 +9,7 @@ from django.db import transaction
 
 from alliance.synthetic import generate_caseload
 
-from ..models import Client, Episode, Membership, Organization
+from ..models import Client, Episode, Membership, Organization, Supervision
 from .administrations import import_episode_forms
 
 DEMO_USERS = (
@@ -37,6 +37,12 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
                 organization=organization, user=user, defaults={"role": role}
             )
             accounts[username] = user
+        for clinician in ("clinician1", "clinician2"):
+            Supervision.objects.get_or_create(
+                organization=organization,
+                supervisor=accounts["supervisor"],
+                supervisee=accounts[clinician],
+            )
         if organization.clients.exists():
             return organization.clients.count()
         caseload = generate_caseload(2 * clients_per_clinician, seed=seed, clinicians=2)
