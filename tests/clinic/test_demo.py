@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 
-from alliance.care.models import Client, SignalRecord
+from alliance.care.models import Client, Rupture, SignalAcknowledgement, SignalRecord
 from alliance.care.services.demo import create_demo
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +20,13 @@ def test_it_creates_the_demo_caseload_once_with_every_kind_of_history() -> None:
     assert {r.evidence["repaired"] for r in ruptures} == {True, False}
     assert SignalRecord.objects.filter(kind="self_harm_risk").exists()
     assert SignalRecord.objects.filter(kind="reliable_deterioration").exists()
+    # What the clinicians did about them: ruptures recorded, repaired or not.
+    recorded = Rupture.objects.all()
+    assert {r.outcome for r in recorded} >= {"resolved", "open"}
+    assert all(r.steps.filter(step="noticed").exists() for r in recorded)
+    assert all(r.steps.count() == 3 for r in recorded.filter(outcome="resolved"))
+    assert SignalAcknowledgement.objects.filter(kind="alliance_concern").exists()
+    assert not SignalAcknowledgement.objects.filter(kind="self_harm_risk").exists()
     # Run again with a new password: the same clients, the new password.
     assert create_demo(password="demo-pass-10") == 80
     assert authenticate(username="clinician2", password="demo-pass-10") is not None

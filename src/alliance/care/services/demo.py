@@ -4,13 +4,17 @@ admin, all with one password."""
 
 from __future__ import annotations
 
+import random
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from alliance.synthetic import generate_caseload
 
-from ..models import Client, Episode, Membership, Organization, Supervision
+from ..models import Client, Episode, Membership, Organization, SignalRecord, Supervision
+from .acknowledgements import acknowledge_signal
 from .administrations import import_episode_forms
+from .ruptures import MARKERS, record_outcome, record_repair_step, record_rupture
 
 DEMO_USERS = (
     ("clinician1", Membership.Role.CLINICIAN),
@@ -57,4 +61,62 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
                 episode=episode,
                 forms=((a.session, a.date, a.instrument, a.score) for a in scored),
             )
+        _record_clinical_work(organization)
         return organization.clients.count()
+
+
+DESCRIPTIONS = {
+    "withdrawal": "Quieter than usual; agreed with everything and moved off the topic.",
+    "confrontation": "Said the exercises were pointless and questioned the approach.",
+    "unclear": "Something shifted after the homework review; hard to say what.",
+}
+REPAIR_NOTES = {
+    "marked": "Named the change in the ratings together.",
+    "explored": "Heard what had felt off; agreed a change.",
+}
+
+
+def _record_clinical_work(organization: Organization) -> None:
+    """What the demo clinicians did about their signals: most score-suggested ruptures
+    recorded with their type and markers, repaired ones with all three steps and a resolved
+    outcome, unrepaired ones noticed and still open or unresolved; some alliance concerns
+    discussed. Safety signals are left for the visitor to act on."""
+    rng = random.Random(7)
+    signals = SignalRecord.objects.filter(episode__client__organization=organization)
+    for signal in signals.filter(kind="possible_rupture").select_related("episode__client"):
+        if rng.random() < 0.25:
+            continue  # not yet recorded: the score signal alone
+        clinician = signal.episode.client.clinician
+        kind = rng.choice(["withdrawal", "withdrawal", "confrontation", "unclear"])
+        pool = [key for key, _ in MARKERS.get(kind, MARKERS["withdrawal"])]
+        at = signal.session_number
+        rupture = record_rupture(
+            episode=signal.episode,
+            session_number=at,
+            rupture_type=kind,
+            noticed_via=rng.choice(["scores", "scores", "in_session"]),
+            markers=rng.sample(pool, 2),
+            description=DESCRIPTIONS[kind],
+            user=clinician,
+        )
+        record_repair_step(rupture=rupture, step="noticed", session_number=at, user=clinician)
+        repaired_at = signal.evidence.get("repair_session")
+        if repaired_at:
+            for step, note in REPAIR_NOTES.items():
+                record_repair_step(
+                    rupture=rupture, step=step, session_number=repaired_at, note=note,
+                    user=clinician,
+                )  # fmt: skip
+            record_outcome(
+                rupture=rupture, outcome="resolved", session_number=repaired_at, user=clinician
+            )
+        elif rng.random() < 0.5:
+            record_outcome(
+                rupture=rupture, outcome="unresolved", session_number=at,
+                note="Client did not want to talk about it.", user=clinician,
+            )  # fmt: skip
+    for signal in signals.filter(kind="alliance_concern").select_related("episode__client")[::3]:
+        acknowledge_signal(
+            signal=signal, action="discussed", user=signal.episode.client.clinician,
+            note="Asked what would have made the session better.",
+        )  # fmt: skip
