@@ -1,9 +1,18 @@
 """URLs: sign-in and the clinician's pages."""
 
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    """For a load balancer or a monitor: the process answers (no database, no data)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("health/", health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("alliance.respond.urls")),

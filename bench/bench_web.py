@@ -1,0 +1,279 @@
+"""Web app latency: the caseload page by caseload size, the client chart at 200 sessions,
+and the submit-and-score round trip with concurrent clients against `alliance serve`.
+
+Each figure is set beside a floor measured in the same run on the same path: the trivial
+`/health/` endpoint (in-process for the pages, through the real server for the round trip),
+so the ratios can be compared across machines. Data live in a fresh SQLite folder (the
+single-practitioner default), removed at the end.
+
+Run: python bench/bench_web.py [--sizes 50,500,5000] [--chart-sessions 200]
+                               [--submitters 20] [--submits 10] [--repeats 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.cookiejar
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(run: Callable[[], object], repeats: int) -> list[float]:
+    run()  # warm: imports, template loading, the database's page cache
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def line(label: str, times: list[float], floor: list[float] | None = None) -> str:
+    median, p95 = statistics.median(times) * 1000, percentile(times, 0.95) * 1000
+    text = f"{label:<34} median {median:8.1f} ms   p95 {p95:8.1f} ms"
+    if floor:
+        text += f"   {statistics.median(times) / statistics.median(floor):7.1f}x floor"
+    return text
+
+
+def signed_in(user: object) -> Any:
+    """An in-process browser signed in as `user` that fails loudly on anything but a 200."""
+    from django.test import Client as Browser
+
+    class Checked(Browser):
+        def get(self, path: str, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            response = super().get(path, *args, **kwargs)
+            assert response.status_code == 200, f"{path} answered {response.status_code}"
+            return response
+
+    browser = Checked(HTTP_HOST="localhost")
+    browser.force_login(user)  # type: ignore[arg-type]
+    return browser
+
+
+def setup(data_dir: str) -> None:
+    os.environ["ALLIANCE_DATA_DIR"] = data_dir
+    os.environ.pop("DATABASE_URL", None)
+    from alliance.web.run import migrate, setup_django
+
+    setup_django()
+    migrate()
+
+
+def bench_caseload(sizes: list[int], repeats: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance.care.models import Client, Episode, Membership, Organization
+    from alliance.care.services.administrations import import_episode_forms
+    from alliance.synthetic import generate_caseload
+
+    organization = Organization.objects.create(name="Bench", slug="bench")
+    user = get_user_model().objects.create_user("bench-clinician")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
+    # Histories from the generator (ruptures, deteriorations, self-harm answers), reused
+    # under new codes beyond the first 500: monitoring cost is per client either way.
+    histories = generate_caseload(min(max(sizes), 500), seed=11, clinicians=1).episodes
+    browser = signed_in(user)
+    print("caseload page (in-process, SQLite):")
+    made = 0
+    for size in sizes:
+        start = time.perf_counter()
+        while made < size:
+            history = histories[made % len(histories)]
+            client = Client.objects.create(
+                organization=organization, clinician=user, code=f"B-{made:05d}"
+            )
+            episode = Episode.objects.create(
+                client=client, started_on=history.administrations[0].date
+            )
+            forms = ((a.session, a.date, a.instrument, a.score) for a in history)
+            import_episode_forms(episode=episode, forms=forms)
+            made += 1
+        build = time.perf_counter() - start
+        floor = timed(lambda: browser.get("/health/"), repeats)
+        page = timed(lambda: browser.get("/"), repeats if size < 5000 else max(5, repeats // 3))
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get("/")
+        assert response.content.decode().count('href="/clients/') == size
+        print(f"  {size:>5} clients (built in {build:5.1f} s), {len(queries)} queries")
+        print("  " + line("/health/ (floor)", floor))
+        print("  " + line(f"caseload, {size} clients", page, floor))
+
+
+def bench_chart(sessions: int, repeats: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance.care.models import Client, Episode, Organization
+    from alliance.care.services.administrations import import_episode_forms
+    from alliance.measures import score
+
+    rng = random.Random(5)
+    organization = Organization.objects.get(slug="bench")
+    user = get_user_model().objects.get(username="bench-clinician")
+    client = Client.objects.create(organization=organization, clinician=user, code="LONG-1")
+    day = dt.date(2022, 1, 3)
+    episode = Episode.objects.create(client=client, started_on=day)
+    forms = []
+    for n in range(1, sessions + 1):
+        held = day + dt.timedelta(weeks=n)
+        srs = {str(i): rng.randint(60, 100) / 10 for i in range(1, 5)}
+        forms.append((n, held, "srs", score("srs", srs)))
+        phq = {str(i): rng.randint(0, 2) for i in range(1, 9)} | {"9": 0}
+        forms.append((n, held, "phq-9", score("phq-9", phq)))
+        gad = {str(i): rng.randint(0, 2) for i in range(1, 8)}
+        forms.append((n, held, "gad-7", score("gad-7", gad)))
+        if n % 10 in (3, 8):
+            wai = {str(i): rng.randint(3, 5) for i in range(1, 13)}
+            forms.append((n, held, "wai-sr", score("wai-sr", wai)))
+    import_episode_forms(episode=episode, forms=forms)
+    browser = signed_in(user)
+    floor = timed(lambda: browser.get("/health/"), repeats)
+    page = timed(lambda: browser.get(f"/clients/{client.pk}/"), repeats)
+    with CaptureQueriesContext(connection) as queries:
+        response = browser.get(f"/clients/{client.pk}/")
+    print(f"client chart ({sessions} sessions, {len(forms)} forms, "
+          f"{len(response.content) // 1024} KiB page, {len(queries)} queries):")  # fmt: skip
+    print("  " + line("/health/ (floor)", floor))
+    print("  " + line(f"chart, {sessions} sessions", page, floor))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_round_trip(submitters: int, submits: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    from alliance.care.models import Administration, Client, Organization
+    from alliance.care.services.forms import create_form_link, start_session
+
+    organization = Organization.objects.get(slug="bench")
+    user = get_user_model().objects.get(username="bench-clinician")
+    tokens: list[list[str]] = [[] for _ in range(submitters)]
+    for k in range(submitters):
+        client = Client.objects.create(organization=organization, clinician=user, code=f"RT-{k}")
+        for _ in range(submits):
+            session = start_session(client=client)
+            _link, token = create_form_link(session=session, instruments=["srs", "phq-9", "gad-7"])
+            tokens[k].append(token)
+    before = Administration.objects.count()
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "alliance"), "serve", "--port", str(port)],
+        env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/health/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        floor = _concurrently(submitters, submits, lambda _k, _i: _get(base + "/health/"))
+        answers = {f"srs-{i}": "8.5" for i in range(1, 5)}
+        answers |= {f"phq-9-{i}": "1" for i in range(1, 10)} | {"phq-9-9": "0", "phq-9-10": "1"}
+        answers |= {f"gad-7-{i}": "1" for i in range(1, 8)}
+
+        def submit(k: int, i: int) -> float:
+            return _submit(f"{base}/f/{tokens[k][i]}/", answers)
+
+        trip = _concurrently(submitters, submits, submit)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    stored = Administration.objects.count() - before
+    assert stored == 3 * submitters * submits, f"{stored} forms stored"
+    print(f"submit-and-score round trip against `alliance serve` ({submitters} clients at once, "
+          f"{submits} submissions each, SRS + PHQ-9 + GAD-7 per submission, {stored} forms "
+          f"stored):")  # fmt: skip
+    print("  " + line("/health/ through the server (floor)", floor))
+    print("  " + line("submit and score", trip, floor))
+    print(f"  p95 ratio {percentile(trip, 0.95) / percentile(floor, 0.95):.1f}x")
+
+
+def _concurrently(workers: int, each: int, run: Callable[[int, int], float]) -> list[float]:
+    times: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(workers)
+
+    def worker(k: int) -> None:
+        barrier.wait()
+        for i in range(each):
+            elapsed = run(k, i)
+            with lock:
+                times.append(elapsed)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times
+
+
+def _get(url: str) -> float:
+    start = time.perf_counter()
+    urllib.request.urlopen(url, timeout=60).read()
+    return time.perf_counter() - start
+
+
+def _submit(url: str, answers: dict[str, str]) -> float:
+    """Open the link (its CSRF cookie and token), then time the post until the thanks."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(url, timeout=60).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None, "no form on the link page"
+    body = urllib.parse.urlencode(answers | {"csrfmiddlewaretoken": token.group(1)}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Referer": url})
+    start = time.perf_counter()
+    reply = opener.open(request, timeout=60).read().decode()
+    elapsed = time.perf_counter() - start
+    assert "Thank you" in reply, "the submission was not acknowledged"
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="50,500,5000")
+    parser.add_argument("--chart-sessions", type=int, default=200)
+    parser.add_argument("--submitters", type=int, default=20)
+    parser.add_argument("--submits", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    with tempfile.TemporaryDirectory() as data_dir:
+        setup(str(Path(data_dir)))
+        bench_caseload(sizes, args.repeats)
+        bench_chart(args.chart_sessions, args.repeats)
+        bench_round_trip(args.submitters, args.submits)
+
+
+if __name__ == "__main__":
+    main()
