@@ -123,4 +123,5 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     assert markers["data"]["values"] == [{"session": 3, "total": 28.0, "event": "drop (scores)"}]
     assert recorded["data"]["values"] == [] and steps["data"]["values"] == []
     symptoms = spec["vconcat"][1]["layer"]
-    assert symptoms[1]["data"]["values"] == [{"measure": "PHQ-9", "caseness": 10}]
+    assert symptoms[0]["data"]["values"] == []  # no reference: no expected band
+    assert symptoms[2]["data"]["values"] == [{"measure": "PHQ-9", "caseness": 10}]

@@ -270,3 +270,16 @@ class RepairStep(models.Model):
     class Meta:
         ordering = ["session_number", "recorded_at", "id"]
         constraints = [models.UniqueConstraint(fields=["rupture", "step"], name="one_step_each")]
+
+
+class CaseloadReference(models.Model):
+    """The organization's expected-response reference (trajectory models per symptom measure
+    and the pooled SD of SRS changes), fitted from its own episodes; derived and refittable."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="reference"
+    )
+    # `alliance.monitoring.trajectory.reference_to_dict` form.
+    data = models.JSONField()
+    episodes = models.PositiveIntegerField()
+    fitted_at = models.DateTimeField(auto_now=True)

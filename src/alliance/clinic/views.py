@@ -25,9 +25,13 @@ from alliance.care.models import (
 )
 from alliance.care.services.access import may_change, supervisions, visible_clients
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
-from alliance.care.services.administrations import SubmissionError, record_administration
+from alliance.care.services.administrations import (
+    SubmissionError,
+    record_administration,
+    refresh_signals,
+)
 from alliance.care.services.caseload import clinician_caseload
-from alliance.care.services.chart import client_chart, vega_spec, wai_profile
+from alliance.care.services.chart import client_chart, expected_bands, vega_spec, wai_profile
 from alliance.care.services.clients import ClientError, add_client
 from alliance.care.services.forms import (
     create_form_link,
@@ -77,7 +81,8 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
     client = get_object_or_404(visible_clients(request.user).select_related("clinician"), pk=pk)
     chart = client_chart(client)
-    context = {"client": client, "chart": chart, "spec": vega_spec(chart, wai_profile(client)),
+    spec = vega_spec(chart, wai_profile(client), expected_bands(client, chart))
+    context = {"client": client, "chart": chart, "spec": spec,
                "actions": SignalAcknowledgement.Action.choices,
                "can_edit": may_change(request.user, client)}  # fmt: skip
     context |= _rupture_choices(chart)
@@ -169,7 +174,9 @@ def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
                     instrument=name,
                     answers=answers_from(request, name),
                     submission_key=f"{key}:{name}" if key else None,
+                    refresh=False,
                 )
+            refresh_signals(session.episode)
     except SubmissionError as exc:
         problems = exc.problems or [(None, exc.message)]
         context = _session_context(session, request.POST, problems)

@@ -153,27 +153,36 @@ class Reference:
         }
 
 
-def save_reference(reference: Reference, path: Path) -> None:
-    data = {
+def reference_to_dict(reference: Reference) -> dict[str, Any]:
+    """A JSON-ready form of the reference (for a file or a database row)."""
+    return {
         "trajectories": {
             name: asdict(t) if t is not None else None for name, t in reference.trajectories.items()
         },
         "pooled_srs_sd": reference.pooled_srs_sd,
     }
-    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+def reference_from_dict(data: Any) -> Reference:
+    """The reference back from `reference_to_dict`'s form, type-checked; raises ValueError,
+    TypeError, AttributeError or KeyError when it is not one."""
+    trajectories = {
+        name: _checked(ExpectedTrajectory(**fields)) if fields is not None else None
+        for name, fields in data["trajectories"].items()
+    }
+    pooled = data["pooled_srs_sd"]
+    if pooled is not None and not (_is_number(pooled) and 0 < pooled < math.inf):
+        raise ValueError("pooled_srs_sd must be a positive number")
+    return Reference(trajectories, pooled)
+
+
+def save_reference(reference: Reference, path: Path) -> None:
+    path.write_text(json.dumps(reference_to_dict(reference), indent=2), encoding="utf-8")
 
 
 def load_reference(path: Path) -> Reference:
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-        trajectories = {
-            name: _checked(ExpectedTrajectory(**fields)) if fields is not None else None
-            for name, fields in data["trajectories"].items()
-        }
-        pooled = data["pooled_srs_sd"]
-        if pooled is not None and not (_is_number(pooled) and 0 < pooled < math.inf):
-            raise ValueError("pooled_srs_sd must be a positive number")
-        return Reference(trajectories, pooled)
+        return reference_from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, AttributeError, KeyError) as exc:
         raise TrajectoryError(
             f"{path}: not a saved reference of expected trajectories ({exc})"

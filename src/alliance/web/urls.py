@@ -5,7 +5,6 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 
 
-
 def health(request: HttpRequest) -> HttpResponse:
     """For a load balancer or a monitor: the process answers (no database, no data)."""
     return HttpResponse("ok", content_type="text/plain")

@@ -14,6 +14,7 @@ from alliance.monitoring import Episode as ScoredEpisode
 from alliance.monitoring import monitor_episode
 
 from ..models import Administration, Episode, Session, SignalRecord
+from .reference import client_reference
 
 
 class SubmissionError(Exception):
@@ -33,11 +34,13 @@ def record_administration(
     answers: Mapping[str, Any] | Iterable[tuple[str, Any]],
     submission_key: str | None = None,
     amends: Administration | None = None,
+    refresh: bool = True,
 ) -> Administration:
     """Score and store one form, then refresh the episode's signals; return what is stored.
 
     A repeated `submission_key` (a double tap, a retry after a lost response) returns the
-    administration already stored and stores nothing new.
+    administration already stored and stores nothing new. `refresh=False` leaves the
+    signals to the caller, who stores several forms in one transaction and refreshes once.
     """
     if submission_key:
         existing = Administration.objects.filter(submission_key=submission_key).first()
@@ -65,7 +68,8 @@ def record_administration(
                 submission_key=submission_key or None,
                 amends=amends,
             )
-            refresh_signals(session.episode)
+            if refresh:
+                refresh_signals(session.episode)
     except IntegrityError:
         # Two submissions with one key raced: the other one was stored first.
         if submission_key:
@@ -94,6 +98,12 @@ def refresh_signals(episode: Episode) -> list[SignalRecord]:
             for a in forms
         ],
     )
+    reference = client_reference(episode.client_id)
+    signals = monitor_episode(
+        scored,
+        trajectories=reference.trajectories if reference else None,
+        pooled_srs_sd=reference.pooled_srs_sd if reference else None,
+    )
     SignalRecord.objects.filter(episode=episode).delete()
     return SignalRecord.objects.bulk_create(
         SignalRecord(
@@ -107,7 +117,7 @@ def refresh_signals(episode: Episode) -> list[SignalRecord]:
             explanation=s.explanation,
             suggested_action=s.suggested_action,
         )
-        for s in monitor_episode(scored)
+        for s in signals
     )
 
 

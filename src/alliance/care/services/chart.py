@@ -15,6 +15,7 @@ from ..models import (
     SignalRecord,
 )
 from .acknowledgements import with_acknowledgement
+from .reference import client_reference, expected_band
 from .ruptures import MARKER_LABELS
 
 COLUMNS = ("srs", "phq-9", "gad-7", "ors", "wai-sr")
@@ -104,7 +105,20 @@ EVENT_COLOURS = {
 }
 
 
-def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any]:
+def expected_bands(client: Client, chart: dict[str, Any]) -> list[dict[str, Any]]:
+    """The expected-response band of each symptom measure the client fills, from the
+    organization's reference (none when it has too few episodes for a model)."""
+    reference = client_reference(client.pk)
+    bands = []
+    for name in CASENESS:
+        series = [(r.number, r.totals[name]) for r in chart["rows"] if name in r.totals]
+        bands += expected_band(reference, name, series)
+    return bands
+
+
+def vega_spec(
+    chart: dict[str, Any], wai: list[dict[str, Any]], bands: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """One Vega-Lite spec for the chart page: SRS with its cutoff and rupture/repair
     markers, the symptom measures with their caseness lines, and the WAI-SR profile; all on
     one session axis, sized to the container so it reads on a phone."""
@@ -222,10 +236,28 @@ def vega_spec(chart: dict[str, Any], wai: list[dict[str, Any]]) -> dict[str, Any
         rules = [{"measure": m, "caseness": CASENESS[m.lower()]} for m in present]
         panels.append(
             {
-                "title": "Symptoms (dashed: caseness)",
+                "title": "Symptoms (dashed: caseness"
+                + ("; shaded: expected response)" if bands else ")"),
                 "height": 150,
                 "width": "container",
                 "layer": [
+                    {
+                        "data": {"values": bands or []},
+                        "mark": {"type": "area", "opacity": 0.15},
+                        "encoding": {
+                            "x": x,
+                            "y": {"field": "low", "type": "quantitative"},
+                            "y2": {"field": "high"},
+                            "color": {"field": "measure", "type": "nominal"},
+                            "tooltip": [
+                                {"field": "measure"},
+                                {"field": "session"},
+                                {"field": "expected", "title": "expected"},
+                                {"field": "low"},
+                                {"field": "high"},
+                            ],
+                        },
+                    },
                     {
                         "data": {"values": symptoms},
                         "mark": {"type": "line", "point": True},

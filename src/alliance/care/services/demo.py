@@ -9,11 +9,21 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from alliance.monitoring.trajectory import reference_to_dict
 from alliance.synthetic import generate_caseload
 
-from ..models import Client, Episode, Membership, Organization, SignalRecord, Supervision
+from ..models import (
+    CaseloadReference,
+    Client,
+    Episode,
+    Membership,
+    Organization,
+    SignalRecord,
+    Supervision,
+)
 from .acknowledgements import acknowledge_signal
 from .administrations import import_episode_forms
+from .reference import fit_reference
 from .ruptures import MARKERS, record_outcome, record_repair_step, record_rupture
 
 DEMO_USERS = (
@@ -50,6 +60,13 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
         if organization.clients.exists():
             return organization.clients.count()
         caseload = generate_caseload(2 * clients_per_clinician, seed=seed, clinicians=2)
+        # The clinic's expected-response reference, from its own histories, before they are
+        # stored, so that their signals are computed against it.
+        reference = fit_reference(caseload.episodes)
+        CaseloadReference.objects.update_or_create(
+            organization=organization,
+            defaults={"data": reference_to_dict(reference), "episodes": len(caseload.episodes)},
+        )
         for index, scored in enumerate(caseload.episodes):
             clinician = accounts["clinician1" if index % 2 == 0 else "clinician2"]
             client = Client.objects.create(

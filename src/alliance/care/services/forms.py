@@ -15,7 +15,7 @@ from django.utils import timezone
 from alliance.measures import ScoringError, get_definition, score
 
 from ..models import Administration, FormLink, Session
-from .administrations import SubmissionError, record_administration
+from .administrations import SubmissionError, record_administration, refresh_signals
 
 LINK_LIFETIME = dt.timedelta(hours=24)
 
@@ -107,10 +107,12 @@ def submit_forms(*, token: str, forms: Mapping[str, Mapping[str, Any]]) -> list[
             raise SubmissionError("invalid_form", problems[0][1], problems)
         stored = [
             record_administration(
-                session=link.session, instrument=instrument, answers=forms[instrument]
+                session=link.session, instrument=instrument, answers=forms[instrument],
+                refresh=False,
             )
             for instrument in link.instruments
-        ]
+        ]  # fmt: skip
+        refresh_signals(link.session.episode)
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
     return stored

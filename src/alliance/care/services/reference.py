@@ -1,0 +1,109 @@
+"""The organization's expected-response reference: fitted from its own episodes, stored,
+and lent to the monitoring of each client (not_on_track) and to the chart's expected band.
+
+With too few episodes a measure has no model and monitoring uses its rule fallback; the
+chart then draws no band.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+
+from alliance.measures import Score
+from alliance.monitoring import Administration as ScoredForm
+from alliance.monitoring import MonitoringConfig
+from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
+from alliance.monitoring.ruptures import pooled_change_sd
+from alliance.monitoring.trajectory import (
+    Reference,
+    fit_trajectory,
+    reference_from_dict,
+    reference_to_dict,
+)
+
+from ..models import Administration, CaseloadReference, Episode, Organization
+
+
+def fit_reference(episodes: list[Any], config: MonitoringConfig | None = None) -> Reference:
+    """A reference from scored episodes (`alliance.monitoring.Episode`)."""
+    config = config or MonitoringConfig()
+    series: dict[str, list[list[tuple[int, float]]]] = {i: [] for i in SYMPTOM_INSTRUMENTS}
+    for episode in episodes:
+        for instrument, collected in series.items():
+            scores = [(a.session, a.total) for a in episode.series(instrument)]
+            if len(scores) >= 3:
+                collected.append(scores)
+    trajectories = {
+        instrument: fit_trajectory(instrument, collected, config)
+        for instrument, collected in series.items()
+        if collected
+    }
+    return Reference(trajectories, pooled_change_sd(e.series("srs") for e in episodes))
+
+
+def refit_organization_reference(organization: Organization) -> CaseloadReference:
+    """Fit the reference from the organization's stored episodes and save it."""
+    from alliance.monitoring import Episode as ScoredEpisode
+
+    forms: dict[int, list[ScoredForm]] = defaultdict(list)
+    rows = (
+        Administration.objects.filter(
+            session__episode__client__organization=organization, amended_by__isnull=True
+        )
+        .filter(instrument__in=[*SYMPTOM_INSTRUMENTS, "srs"])
+        .order_by("session__episode", "session__number", "id")
+        .values_list("session__episode", "session__number", "instrument", "score", "respondent",
+                     "session__held_on")
+    )  # fmt: skip
+    for episode_id, number, instrument, record, respondent, held_on in rows:
+        forms[episode_id].append(
+            ScoredForm(number, instrument, Score.from_record(record), respondent, held_on)
+        )
+    episodes = [ScoredEpisode.of(str(pk), series) for pk, series in forms.items()]
+    reference = fit_reference(episodes)
+    stored, _ = CaseloadReference.objects.update_or_create(
+        organization=organization,
+        defaults={"data": reference_to_dict(reference), "episodes": len(episodes)},
+    )
+    return stored
+
+
+def client_reference(client_id: int) -> Reference | None:
+    """The reference of the client's organization, if one has been fitted."""
+    row = CaseloadReference.objects.filter(organization__clients=client_id).first()
+    return reference_from_dict(row.data) if row is not None else None
+
+
+def expected_band(
+    reference: Reference | None, instrument: str, series: list[tuple[int, float]]
+) -> list[dict[str, Any]]:
+    """The expected score and its tolerance limits, session by session, for a client who
+    started at `series[0]`: what the chart shades. Empty without a model."""
+    trajectory = reference.trajectories.get(instrument) if reference else None
+    if trajectory is None or not series:
+        return []
+    config = MonitoringConfig()
+    first_session, intake = series[0]
+    band = []
+    for session, _total in series:
+        expected, sd = trajectory.expected(intake, session - first_session + 1)
+        margin = config.trajectory_z * sd
+        band.append({"session": session, "measure": instrument.upper(),
+                     "expected": round(expected, 2), "low": round(expected - margin, 2),
+                     "high": round(expected + margin, 2)})  # fmt: skip
+    return band
+
+
+def refresh_all_signals(organization: Organization) -> int:
+    """Recompute every episode's signals against the current reference (after a refit)."""
+    from .administrations import refresh_signals
+
+    count = 0
+    for episode in Episode.objects.filter(client__organization=organization):
+        with transaction.atomic():
+            refresh_signals(episode)
+        count += 1
+    return count
