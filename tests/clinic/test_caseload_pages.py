@@ -125,3 +125,19 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     symptoms = spec["vconcat"][1]["layer"]
     assert symptoms[0]["data"]["values"] == []  # no reference: no expected band
     assert symptoms[2]["data"]["values"] == [{"measure": "PHQ-9", "caseness": 10}]
+
+
+def test_a_long_caseload_comes_a_page_at_a_time_most_pressing_first(
+    clinician: object, django_assert_num_queries: object
+) -> None:
+    for n in range(104):
+        add_client(clinician, f"Q-{n:03d}", [(1, "srs", srs(9.8))])
+    add_client(clinician, "Z-harm", [(1, "phq-9", phq9(2))])
+    browser = signed_in(clinician)
+    with django_assert_num_queries(5):  # type: ignore[operator]
+        first = browser.get("/").content.decode()
+    assert first.count('href="/clients/') == 100 and "1\N{EN DASH}100 of 105 clients" in first
+    assert first.index("Z-harm") < first.index("Q-000")  # urgent first, across pages
+    second = browser.get("/?page=2").content.decode()
+    assert second.count('href="/clients/') == 5 and "Q-103" in second and "Z-harm" not in second
+    assert browser.get("/?page=99").content.decode().count('href="/clients/') == 5  # last page

@@ -8,6 +8,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,6 +51,9 @@ def _own_session(request: HttpRequest, pk: int) -> Session:
     return get_object_or_404(sessions.select_related("episode__client"), pk=pk)
 
 
+CASELOAD_PAGE = 100
+
+
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -72,7 +76,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
         bool(rows)
         or Membership.objects.filter(user=request.user, role=Membership.Role.CLINICIAN).exists()
     )
-    context = {"rows": rows, "supervision": supervision, "is_clinician": is_clinician}
+    # Most pressing first, a page at a time: the order is computed over the whole caseload
+    # (fixed queries), only the page is rendered.
+    page = Paginator(rows, CASELOAD_PAGE).get_page(request.GET.get("page"))
+    supervision = [
+        (user, Paginator(sub_rows, CASELOAD_PAGE).get_page(1)) for user, sub_rows in supervision
+    ]
+    context = {"page": page, "supervision": supervision, "is_clinician": is_clinician}
     return render(request, "clinic/caseload.html", context)
 
 
