@@ -4,6 +4,7 @@ that does not grow with the caseload."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -141,3 +142,19 @@ def test_a_long_caseload_comes_a_page_at_a_time_most_pressing_first(
     second = browser.get("/?page=2").content.decode()
     assert second.count('href="/clients/') == 5 and "Q-103" in second and "Z-harm" not in second
     assert browser.get("/?page=99").content.decode().count('href="/clients/') == 5  # last page
+
+
+def test_a_long_course_shows_the_latest_timeline_and_open_safety_signals(
+    clinician: object,
+) -> None:
+    forms = [(n, "srs", srs(8.0)) for n in range(1, 31)] + [(2, "phq-9", phq9(1))]
+    client = add_client(clinician, "L-30", forms)
+    browser = signed_in(clinician)
+    page = browser.get(f"/clients/{client.pk}/").content.decode()
+    timeline = page[page.index("<h2>Timeline") :]
+    shown = [int(n) for n in re.findall(r"<h3>Session (\d+) ", timeline)]
+    assert shown == [2, *range(11, 31)]  # the unacted safety signal, then the latest 20
+    assert "Show the whole timeline</a> (9 earlier sessions with events)" in timeline
+    whole = browser.get(f"/clients/{client.pk}/?timeline=all").content.decode()
+    whole_timeline = whole[whole.index("<h2>Timeline") :]
+    assert [int(n) for n in re.findall(r"<h3>Session (\d+) ", whole_timeline)] == list(range(1, 31))

@@ -96,9 +96,25 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "actions": SignalAcknowledgement.Action.choices,
                "can_edit": may_change(request.user, client)}  # fmt: skip
     context |= _rupture_choices(chart)
+    context |= _timeline(chart, whole=request.GET.get("timeline") == "all")
     episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
     context["plan"] = describe_plan(episode.measure_plan) if episode else None
     return render(request, "clinic/client.html", context)
+
+
+TIMELINE_RECENT = 20
+
+
+def _timeline(chart: dict[str, Any], *, whole: bool) -> dict[str, Any]:
+    """The timeline's sessions: by default the latest ones and any session with a safety
+    signal not yet acted on (a long course would otherwise make a page of megabytes)."""
+    rows = [row for row in chart["rows"] if row.has_events]
+    if whole:
+        return {"timeline": rows, "timeline_hidden": 0}
+    recent = {row.number for row in chart["rows"][-TIMELINE_RECENT:]}
+    urgent = {signal.session_number for signal in chart["urgent_open"]}
+    shown = [row for row in rows if row.number in recent or row.number in urgent]
+    return {"timeline": shown, "timeline_hidden": len(rows) - len(shown)}
 
 
 def _rupture_choices(chart: dict[str, Any]) -> dict[str, Any]:
