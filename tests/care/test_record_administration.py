@@ -89,10 +89,18 @@ def test_it_monitors_the_amendment_instead_of_the_form_it_corrects(episode: Epis
         session=s2, instrument="srs", answers={"1": 5, "2": 5, "3": 5, "4": 5}
     )
     assert SignalRecord.objects.filter(episode=episode, kind="alliance_concern").exists()
+    with pytest.raises(SubmissionError, match="say why"):
+        record_administration(session=s2, instrument="srs", answers=SRS_FINE, amends=mistaken)
+    with pytest.raises(SubmissionError, match="same form in the same session"):
+        record_administration(session=s1, instrument="srs", answers=SRS_FINE, amends=mistaken,
+                              reason="typed in wrong")  # fmt: skip
     corrected = record_administration(
-        session=s2, instrument="srs", answers=SRS_FINE, amends=mistaken
+        session=s2, instrument="srs", answers=SRS_FINE, amends=mistaken, reason="typed in wrong"
     )
-    assert corrected.amends == mistaken
+    assert corrected.amends == mistaken and corrected.amendment_reason == "typed in wrong"
+    with pytest.raises(SubmissionError, match="corrected already"):
+        record_administration(session=s2, instrument="srs", answers=SRS_FINE, amends=mistaken,
+                              reason="again")  # fmt: skip
     assert not SignalRecord.objects.filter(episode=episode, kind="alliance_concern").exists()
     assert Administration.objects.count() == 3  # the mistaken form is kept, not edited
 

@@ -131,6 +131,12 @@ class Administration(models.Model):
     amends = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="amended_by"
     )
+    # Why a correction was made, and who entered a form (none when the client sent it).
+    amendment_reason = models.TextField(blank=True, max_length=1000)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

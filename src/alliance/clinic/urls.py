@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rupture_views, views
+from . import amend_views, rupture_views, views
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("clients/<int:pk>/ruptures/", rupture_views.rupture_record, name="rupture-record"),
     path("ruptures/<int:pk>/steps/", rupture_views.repair_step_record, name="repair-step"),
     path("ruptures/<int:pk>/outcome/", rupture_views.rupture_outcome, name="rupture-outcome"),
+    path("forms/<int:pk>/correct/", amend_views.form_correct, name="form-correct"),
 ]

@@ -177,6 +177,7 @@ def _session_context(
         "due": due_measures(session),
         "link_url": None,
         "therapist_forms": forms_context(therapist, posted or {}, problems or []),
+        "stored": session.administrations.filter(amended_by__isnull=True).order_by("id"),
         "submission_key": secrets.token_hex(16),
     }
 

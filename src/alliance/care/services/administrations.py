@@ -34,6 +34,8 @@ def record_administration(
     answers: Mapping[str, Any] | Iterable[tuple[str, Any]],
     submission_key: str | None = None,
     amends: Administration | None = None,
+    reason: str = "",
+    entered_by: Any = None,
     refresh: bool = True,
 ) -> Administration:
     """Score and store one form, then refresh the episode's signals; return what is stored.
@@ -53,10 +55,8 @@ def record_administration(
         raise SubmissionError(
             exc.code, exc.message, [(p.item, p.message) for p in exc.problems]
         ) from None
-    if amends is not None and (amends.session_id != session.pk or amends.instrument != instrument):
-        raise SubmissionError(
-            "bad_amendment", "an amendment must be of the same form in the same session", []
-        )
+    if amends is not None:
+        _check_amendment(amends, session, instrument, reason)
     try:
         with transaction.atomic():
             stored = Administration.objects.create(
@@ -67,6 +67,8 @@ def record_administration(
                 total=float(scored.total),
                 submission_key=submission_key or None,
                 amends=amends,
+                amendment_reason=reason.strip(),
+                entered_by=entered_by,
             )
             if refresh:
                 refresh_signals(session.episode)
@@ -76,6 +78,25 @@ def record_administration(
             return Administration.objects.get(submission_key=submission_key)
         raise
     return stored
+
+
+def _check_amendment(
+    amends: Administration, session: Session, instrument: str, reason: str
+) -> None:
+    if amends.session_id != session.pk or amends.instrument != instrument:
+        raise SubmissionError(
+            "bad_amendment", "an amendment must be of the same form in the same session", []
+        )
+    if not reason.strip():
+        raise SubmissionError("no_reason", "say why the form is corrected", [])
+    if len(reason.strip()) > 1000:
+        raise SubmissionError("no_reason", "the reason is longer than 1000 characters", [])
+    if Administration.objects.filter(amends=amends).exists():
+        raise SubmissionError(
+            "already_amended",
+            "this form has been corrected already: correct the latest version",
+            [],
+        )
 
 
 def refresh_signals(episode: Episode) -> list[SignalRecord]:
