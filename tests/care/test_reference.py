@@ -50,7 +50,7 @@ def test_a_fitted_reference_drives_not_on_track_and_the_band() -> None:
     assert [b["session"] for b in phq] == sessions
     assert all(b["low"] < b["expected"] < b["high"] for b in phq)
     area = vega_spec(chart, [], bands)["vconcat"][1]
-    assert area["layer"][0]["data"]["values"] == bands and "expected response" in area["title"]
+    assert area["layer"][0]["data"]["values"] == bands and "shaded" in area["title"]["subtitle"]
 
 
 def test_with_too_few_episodes_there_is_no_model_and_no_band() -> None:

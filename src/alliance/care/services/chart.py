@@ -95,6 +95,8 @@ def client_chart(client: Client) -> dict[str, Any]:
 
 
 CASENESS = {"phq-9": 10, "gad-7": 8, "ors": 25}
+# Repair-step letters stacked near the foot of the SRS panel, one row per step.
+STEP_LEVEL = {"noticed": 21.0, "marked": 23.0, "explored": 25.0}
 EVENT_COLOURS = {
     "drop (scores)": "#b3261e",
     "return (scores)": "#2e6b3a",
@@ -157,7 +159,8 @@ def vega_spec(
     ]
     steps = [
         {"session": step.session_number, "step": step.get_step_display(),
-         "letter": step.step[0].upper(), "event": "repair step"}
+         "letter": step.step[0].upper(), "event": "repair step",
+         "level": STEP_LEVEL[step.step]}
         for r in chart.get("ruptures", []) for step in r.step_list
     ]  # fmt: skip
     events = {
@@ -172,7 +175,7 @@ def vega_spec(
     x = {"field": "session", "type": "quantitative", "title": "Session", "axis": {"tickMinStep": 1}}
     panels: list[dict[str, Any]] = [
         {
-            "title": "SRS (dashed: 36, alliance concern)",
+            "title": {"text": "SRS", "subtitle": "dashed: 36, alliance concern"},
             "height": 150,
             "width": "container",
             "layer": [
@@ -222,7 +225,7 @@ def vega_spec(
                     "mark": {"type": "text", "fontWeight": "bold", "dy": -4},
                     "encoding": {
                         "x": x,
-                        "y": {"datum": 21},
+                        "y": {"field": "level", "type": "quantitative"},
                         "text": {"field": "letter"},
                         "color": events,
                         "tooltip": [{"field": "step"}, {"field": "session"}],
@@ -236,8 +239,10 @@ def vega_spec(
         rules = [{"measure": m, "caseness": CASENESS[m.lower()]} for m in present]
         panels.append(
             {
-                "title": "Symptoms (dashed: caseness"
-                + ("; shaded: expected response)" if bands else ")"),
+                "title": {
+                    "text": "Symptoms",
+                    "subtitle": "dashed: caseness" + (" · shaded: expected" if bands else ""),
+                },
                 "height": 150,
                 "width": "container",
                 "layer": [
@@ -281,7 +286,7 @@ def vega_spec(
     if wai:
         panels.append(
             {
-                "title": "WAI-SR profile (subscale means, 1-5)",
+                "title": {"text": "WAI-SR profile", "subtitle": "subscale means, 1-5"},
                 "height": 120,
                 "width": "container",
                 "data": {"values": wai},
@@ -299,7 +304,9 @@ def vega_spec(
         "vconcat": panels,
         "resolve": {"scale": {"color": "independent"}},
         "autosize": {"type": "fit-x", "contains": "padding"},
-        "config": {"view": {"stroke": None}, "legend": {"orient": "bottom"}},
+        "padding": {"left": 4, "right": 14, "top": 4, "bottom": 4},
+        # Legends below the plot in columns: a row of six labels runs off a phone.
+        "config": {"view": {"stroke": None}, "legend": {"orient": "bottom", "columns": 3}},
     }
 
 
