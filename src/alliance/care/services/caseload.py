@@ -66,6 +66,8 @@ def clinician_caseload(
         with_acknowledgement(SignalRecord.objects.filter(episode__client__in=own))
         .annotate(latest=latest)
         .filter(Q(session_number=latest) | Q(severity="urgent", acknowledged=False))
+        # Only what the page shows: evidence and texts are not read (nor decoded).
+        .only("kind", "severity", "session_number", "episode__client_id")
         .select_related("episode")
     )
     for signal in signals:
