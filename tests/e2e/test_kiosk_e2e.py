@@ -28,6 +28,9 @@ def test_the_kiosk_takes_the_forms_and_returns_only_with_the_password(
     tablet.click("text=Start a session")
     tablet.click("text=Hand this device to the client")
     expect(tablet.locator("h1")).to_have_text("Before you go")
+    # The page came by a redirect after a click: let its deferred scripts (the lines'
+    # keyboard handlers) load before typing.
+    tablet.wait_for_load_state("load")
     expect(tablet.locator("body")).not_to_contain_text("C-21")
     expect(tablet.locator("body")).not_to_contain_text("clinician1")
     sliders = tablet.locator(".vas")
