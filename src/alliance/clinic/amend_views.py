@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from alliance.audit.trail import record_for_client
 from alliance.care.models import Administration
 from alliance.care.services.administrations import SubmissionError, record_administration
 from alliance.measures import get_definition
@@ -26,6 +27,8 @@ def form_correct(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     posted: Any = original.score["answers"]
+    if request.method != "POST":
+        record_for_client("read", original, original.session.episode.client, detail="form")
     problems: list[str] = []
     if request.method == "POST":
         posted = {item: request.POST.get(f"{original.instrument}-{item}", "")

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from alliance.audit.trail import record_for_client
 from alliance.care.models import (
     Client,
     Membership,
@@ -91,6 +92,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
     client = get_object_or_404(visible_clients(request.user).select_related("clinician"), pk=pk)
     chart = client_chart(client)
+    record_for_client("read", client, client, detail="chart")
     spec = vega_spec(chart, wai_profile(client), expected_bands(client, chart))
     context = {"client": client, "chart": chart, "spec": spec,
                "actions": SignalAcknowledgement.Action.choices,
@@ -150,6 +152,7 @@ def session_start(request: HttpRequest, pk: int) -> HttpResponse:
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _own_session(request, pk)
     context = _session_context(session)
+    record_for_client("read", session, session.episode.client, detail="session forms")
     if request.method == "POST":
         _link, token = create_form_link(session=session, instruments=context["due"])
         url = request.build_absolute_uri(reverse("respond", args=[token]))
@@ -243,7 +246,14 @@ def session_kiosk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def session_status(request: HttpRequest, pk: int) -> JsonResponse:
-    return JsonResponse(session_feedback(_own_session(request, pk)))
+    session = _own_session(request, pk)
+    feedback = session_feedback(session)
+    # Polled every 2 s: audited when it shows forms not shown before, not at every poll.
+    seen_key = f"audit-seen-{session.pk}"
+    if feedback["forms"] and request.session.get(seen_key) != len(feedback["forms"]):
+        request.session[seen_key] = len(feedback["forms"])
+        record_for_client("read", session, session.episode.client, detail="session feedback")
+    return JsonResponse(feedback)
 
 
 @login_required

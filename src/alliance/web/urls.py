@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("alliance.respond.urls")),
+    path("", include("alliance.audit.urls")),
     path("", include("alliance.clinic.urls")),
 ]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+
+from alliance.audit.trail import record_for_client
 
 from ..models import SignalAcknowledgement, SignalRecord
 
@@ -23,15 +26,19 @@ def acknowledge_signal(
     note = note.strip()
     if signal.severity == "urgent" and not note:
         raise AcknowledgementError("say what was done: a safety signal needs a note")
-    return SignalAcknowledgement.objects.create(
-        episode=signal.episode,
-        session_number=signal.session_number,
-        kind=signal.kind,
-        instrument=signal.instrument,
-        action=action,
-        note=note[:4000],
-        recorded_by=user,
-    )
+    with transaction.atomic():
+        acknowledgement = SignalAcknowledgement.objects.create(
+            episode=signal.episode,
+            session_number=signal.session_number,
+            kind=signal.kind,
+            instrument=signal.instrument,
+            action=action,
+            note=note[:4000],
+            recorded_by=user,
+        )
+        record_for_client("create", acknowledgement, signal.episode.client,
+                          fields=["action", "note"])  # fmt: skip
+    return acknowledgement
 
 
 def with_acknowledgement(signals: QuerySet[SignalRecord]) -> QuerySet[SignalRecord]:

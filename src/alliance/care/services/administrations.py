@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from alliance.audit.trail import record_for_client
 from alliance.measures import Score, ScoringError, get_definition, score
 from alliance.monitoring import Administration as ScoredForm
 from alliance.monitoring import Episode as ScoredEpisode
@@ -70,6 +71,10 @@ def record_administration(
                 amendment_reason=reason.strip(),
                 entered_by=entered_by,
             )
+            record_for_client(
+                "create", stored, session.episode.client, fields=["answers"],
+                detail=f"amends form {amends.pk}: {reason.strip()[:150]}" if amends else "",
+            )  # fmt: skip
             if refresh:
                 refresh_signals(session.episode)
     except IntegrityError:
@@ -164,5 +169,7 @@ def import_episode_forms(*, episode: Episode, forms: Iterable[tuple[int, Any, st
                 )
             )
         Administration.objects.bulk_create(stored)
+        record_for_client("create", episode, episode.client, object_type="administrations",
+                          detail=f"{len(stored)} forms imported")  # fmt: skip
         refresh_signals(episode)
     return len(stored)

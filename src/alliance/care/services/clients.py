@@ -9,6 +9,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from alliance.audit.trail import record_for_client
+
 from ..models import Client, Episode, Membership, default_measure_plan
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
@@ -46,11 +48,13 @@ def add_client(
             client = Client.objects.create(
                 organization=membership.organization, clinician=clinician, code=code
             )
-            Episode.objects.create(
+            episode = Episode.objects.create(
                 client=client,
                 started_on=started_on or timezone.localdate(),
                 measure_plan=plan,
             )
+            record_for_client("create", client, client, fields=["code"])
+            record_for_client("create", episode, client, fields=["measure_plan", "started_on"])
     except IntegrityError:
         raise ClientError(f"the code {code!r} is already in use in this organization") from None
     return client

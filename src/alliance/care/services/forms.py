@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.audit.trail import record_for_client
 from alliance.measures import ScoringError, get_definition, score
 
 from ..models import Administration, FormLink, Session
@@ -50,12 +51,15 @@ def token_hash(token: str) -> str:
 def create_form_link(*, session: Session, instruments: list[str]) -> tuple[FormLink, str]:
     """A new link for `instruments`; returns it with the token (shown once, never stored)."""
     token = secrets.token_urlsafe(32)  # 256 bits
-    link = FormLink.objects.create(
-        session=session,
-        token_hash=token_hash(token),
-        instruments=instruments,
-        expires_at=timezone.now() + LINK_LIFETIME,
-    )
+    with transaction.atomic():
+        link = FormLink.objects.create(
+            session=session,
+            token_hash=token_hash(token),
+            instruments=instruments,
+            expires_at=timezone.now() + LINK_LIFETIME,
+        )
+        record_for_client("create", link, session.episode.client,
+                          fields=["instruments", "expires_at"])  # fmt: skip
     return link, token
 
 
@@ -128,7 +132,9 @@ def start_session(*, client: Any, held_on: dt.date | None = None) -> Session:
         if episode is None:
             episode = Episode.objects.create(client=client, started_on=today)
         last = episode.sessions.order_by("-number").values_list("number", flat=True).first()
-        return Session.objects.create(episode=episode, number=(last or 0) + 1, held_on=today)
+        session = Session.objects.create(episode=episode, number=(last or 0) + 1, held_on=today)
+        record_for_client("create", session, client, fields=["number", "held_on"])
+        return session
 
 
 def session_feedback(session: Session) -> dict[str, Any]:

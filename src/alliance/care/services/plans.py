@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import transaction
+
+from alliance.audit.trail import record_for_client
 from alliance.measures import get_definition
 
 from ..models import Episode
@@ -66,7 +69,9 @@ def update_measure_plan(
             for low, high in windows
         ]
     episode.measure_plan = plan
-    episode.save(update_fields=["measure_plan"])
+    with transaction.atomic():
+        episode.save(update_fields=["measure_plan"])
+        record_for_client("update", episode, episode.client, fields=["measure_plan"])
     return episode
 
 

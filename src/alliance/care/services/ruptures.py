@@ -14,6 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from alliance.audit.trail import record_for_client
+
 from ..models import Episode, RepairStep, Rupture
 
 MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -39,6 +41,7 @@ MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 MARKER_LABELS = {key: label for pairs in MARKERS.values() for key, label in pairs}
 NOTE_LIMIT = 4000
+RUPTURE_FIELDS = ["session_number", "rupture_type", "noticed_via", "markers", "description"]
 
 
 class RuptureError(Exception):
@@ -77,15 +80,18 @@ def record_rupture(
             if wrong[0] in MARKER_LABELS
             else f"unknown marker {wrong[0]!r}",
         )
-    return Rupture.objects.create(
-        episode=episode,
-        session_number=session_number,
-        rupture_type=rupture_type,
-        noticed_via=noticed_via,
-        markers=chosen,
-        description=_note(description, "description"),
-        recorded_by=user,
-    )
+    with transaction.atomic():
+        rupture = Rupture.objects.create(
+            episode=episode,
+            session_number=session_number,
+            rupture_type=rupture_type,
+            noticed_via=noticed_via,
+            markers=chosen,
+            description=_note(description, "description"),
+            recorded_by=user,
+        )
+        record_for_client("create", rupture, episode.client, fields=RUPTURE_FIELDS)
+    return rupture
 
 
 def record_repair_step(
@@ -105,13 +111,16 @@ def record_repair_step(
         if rupture.steps.filter(step=step).exists():
             label = RepairStep.Step(step).label.lower()
             raise RuptureError("step_recorded", f"'{label}' is already recorded")
-        return RepairStep.objects.create(
+        repair = RepairStep.objects.create(
             rupture=rupture,
             step=step,
             session_number=session_number,
             note=_note(note, "note"),
             recorded_by=user,
         )
+        record_for_client("create", repair, rupture.episode.client,
+                          fields=["step", "session_number", "note"])  # fmt: skip
+        return repair
 
 
 def record_outcome(
@@ -134,10 +143,11 @@ def record_outcome(
     rupture.outcome_note = _note(note, "note")
     rupture.outcome_recorded_at = timezone.now()
     rupture.outcome_recorded_by = user
-    rupture.save(
-        update_fields=["outcome", "outcome_session", "outcome_note", "outcome_recorded_at",
-                       "outcome_recorded_by"]
-    )  # fmt: skip
+    fields = ["outcome", "outcome_session", "outcome_note", "outcome_recorded_at",
+              "outcome_recorded_by"]  # fmt: skip
+    with transaction.atomic():
+        rupture.save(update_fields=fields)
+        record_for_client("update", rupture, rupture.episode.client, fields=fields)
     return rupture
 
 
