@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client as Browser
+from django.test import RequestFactory
 
 from alliance.audit.models import AppendOnlyError, AuditEvent
 from alliance.audit.trail import Actor, record, verify_chain
@@ -30,7 +31,7 @@ def organization() -> Organization:
 
 def browser_of(name: str) -> Browser:
     browser = Browser(REMOTE_ADDR="203.0.113.9")
-    assert browser.login(username=name, password=f"pw-{name}")
+    assert browser.login(request=RequestFactory().get("/"), username=name, password=f"pw-{name}")
     return browser
 
 

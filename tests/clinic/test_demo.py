@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from alliance.care.models import Client, Rupture, SignalAcknowledgement, SignalRecord
 from alliance.care.services.demo import create_demo
@@ -14,7 +15,10 @@ pytestmark = pytest.mark.django_db
 def test_it_creates_the_demo_caseload_once_with_every_kind_of_history() -> None:
     assert create_demo(password="demo-pass-9") == 80
     for username in ("clinician1", "clinician2", "supervisor", "admin"):
-        assert authenticate(username=username, password="demo-pass-9") is not None
+        assert (
+            authenticate(RequestFactory().get("/"), username=username, password="demo-pass-9")
+            is not None
+        )
     assert Client.objects.filter(clinician__username="clinician1").count() == 40
     ruptures = SignalRecord.objects.filter(kind="possible_rupture")
     assert {r.evidence["repaired"] for r in ruptures} == {True, False}
@@ -29,5 +33,8 @@ def test_it_creates_the_demo_caseload_once_with_every_kind_of_history() -> None:
     assert not SignalAcknowledgement.objects.filter(kind="self_harm_risk").exists()
     # Run again with a new password: the same clients, the new password.
     assert create_demo(password="demo-pass-10") == 80
-    assert authenticate(username="clinician2", password="demo-pass-10") is not None
+    assert (
+        authenticate(RequestFactory().get("/"), username="clinician2", password="demo-pass-10")
+        is not None
+    )
     assert Client.objects.count() == 80

@@ -26,7 +26,9 @@ from alliance.care.services.forms import LinkUnusable, create_form_link, open_li
 from .views import answers_from, forms_context
 
 KIOSK_KEY = "kiosk"
-UNLOCK_ATTEMPTS = 5
+# Below the sign-in lockout (5, django-axes, which counts these tries too): the kiosk signs
+# the clinician out first, so the device ends on the sign-in page, not a lockout page.
+UNLOCK_ATTEMPTS = 4
 
 
 def open_kiosk(request: HttpRequest, session: Session, instruments: list[str]) -> HttpResponse:

@@ -27,3 +27,12 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str) -> list[str]:
     return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 0 < int(value) < 10**6:
+        raise ImproperlyConfigured(f"{name} must be a positive whole number, got {value!r}")
+    return int(value)

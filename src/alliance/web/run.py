@@ -41,6 +41,9 @@ def run_serve(host: str, port: int) -> int:
 
 
 def run_demo(host: str, port: int, password: str | None) -> int:
+    # The demo's shared, printed password is for looking around, not for real records:
+    # two-factor sign-in is relaxed for it (never in production, see settings).
+    os.environ["ALLIANCE_RELAX_MFA"] = "demo"
     setup_django()
     migrate()
     from alliance.care.services.demo import DEMO_USERS, create_demo

@@ -2,18 +2,22 @@
 
 ALLIANCE_ENV (development | production), ALLIANCE_DEBUG, ALLIANCE_SECRET_KEY,
 ALLIANCE_ALLOWED_HOSTS (comma-separated), ALLIANCE_DATA_DIR (SQLite file and site wording),
-DATABASE_URL (PostgreSQL for an agency; SQLite in WAL mode when unset).
+DATABASE_URL (PostgreSQL for an agency; SQLite in WAL mode when unset),
+ALLIANCE_SESSION_MINUTES (inactivity before sign-out, default 30),
+ALLIANCE_RELAX_MFA (unset: two-factor sign-in for every account; "single-user": not while
+the install has one account; "demo": set by `alliance demo`; never in production).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from alliance.measures.wording import data_dir
-from alliance.web.env import env_bool, env_list, env_str
+from alliance.web.env import env_bool, env_int, env_list, env_str
 
 ENV = env_str("ALLIANCE_ENV", "development")
 if ENV not in ("development", "production"):
@@ -37,12 +41,25 @@ ALLOWED_HOSTS = env_list("ALLIANCE_ALLOWED_HOSTS") or (
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("production needs ALLIANCE_ALLOWED_HOSTS")
 
+RELAX_MFA = env_str("ALLIANCE_RELAX_MFA")
+if RELAX_MFA not in ("", "single-user", "demo"):
+    raise ImproperlyConfigured(
+        f"ALLIANCE_RELAX_MFA must be single-user or demo (or unset), got {RELAX_MFA!r}"
+    )
+if PRODUCTION and RELAX_MFA == "demo":
+    raise ImproperlyConfigured("production never runs with ALLIANCE_RELAX_MFA=demo")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "alliance.audit",
     "alliance.care",
     "alliance.clinic",
@@ -55,10 +72,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "alliance.audit.trail.AuditContextMiddleware",
+    "alliance.web.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "alliance.respond.kiosk.KioskLockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 ROOT_URLCONF = "alliance.web.urls"
 WSGI_APPLICATION = "alliance.web.wsgi.application"
@@ -104,3 +126,75 @@ LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
 # Static files are served from the installed package; no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True
+
+# Passwords: Argon2 first (PBKDF2 kept to read hashes made before), Django's validators.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]  # fmt: skip
+
+# Lockout of repeated failed sign-ins (django-axes): 5 failures for one username from one
+# address lock that pair for 15 minutes; a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Sessions end after inactivity (each request renews them) and with the browser.
+SESSION_COOKIE_AGE = 60 * env_int("ALLIANCE_SESSION_MINUTES", 30)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+OTP_TOTP_ISSUER = "Alliance Monitor"
+
+# Requests: no body above 1 MiB (the largest form is a few kilobytes), few fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+# Headers: no framing, no sniffing, no referrer beyond this site, a Content-Security-Policy
+# with no inline script (pages carry their data in JSON script blocks, which do not run).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # Vega draws with inline style attributes; no script runs from them.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+if PRODUCTION:
+    # Behind TLS (see SECURITY.md): HTTPS only, cookies never sent in clear.
+    SECURE_SSL_REDIRECT = env_bool("ALLIANCE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 
+from alliance.web import two_factor
+
 
 def health(request: HttpRequest) -> HttpResponse:
     """For a load balancer or a monitor: the process answers (no database, no data)."""
@@ -14,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", health, name="health"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("2fa/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
+    path("2fa/", two_factor.two_factor_verify, name="two-factor-verify"),
     path("", include("alliance.respond.urls")),
     path("", include("alliance.audit.urls")),
     path("", include("alliance.clinic.urls")),
