@@ -21,6 +21,7 @@ from alliance.measures.wording import form_text, install_wording
 
 EXIT_BROKEN = 1
 EXIT_BAD_INPUT = 2
+EXIT_BAD_CONFIG = 2
 
 
 class _Usage(Exception):
@@ -29,6 +30,20 @@ class _Usage(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(arguments)
+    except Exception as exc:
+        # Settings that refuse to start (production without a real key, hosts or TLS
+        # settings) say why in one line, not a traceback.
+        from django.core.exceptions import ImproperlyConfigured
+
+        if not isinstance(exc, ImproperlyConfigured):
+            raise
+        _fail(f"configuration: {exc}")
+        return EXIT_BAD_CONFIG
+
+
+def _main(arguments: list[str]) -> int:
     if arguments[:1] == ["manage"]:
         return _manage(arguments[1:])
     parser = _parser()

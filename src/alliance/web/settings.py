@@ -27,7 +27,12 @@ DEBUG = env_bool("ALLIANCE_DEBUG", False)
 DATA_DIR = data_dir()
 
 SECRET_KEY = env_str("ALLIANCE_SECRET_KEY")
-if PRODUCTION and (DEBUG or len(SECRET_KEY) < 50):
+if PRODUCTION and (
+    DEBUG
+    or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("django-insecure")
+):
     raise ImproperlyConfigured(
         "production needs ALLIANCE_DEBUG off and a real ALLIANCE_SECRET_KEY (50+ characters)"
     )
