@@ -17,3 +17,12 @@ def _two_factor_relaxed_unless_marked(request: pytest.FixtureRequest) -> Iterato
     settings = request.getfixturevalue("settings")
     settings.RELAX_MFA = "demo"
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Counters kept in the cache (link guesses) start at zero in every test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

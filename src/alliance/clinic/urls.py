@@ -13,6 +13,7 @@ urlpatterns = [
         views.session_therapist_forms,
         name="session-therapist-forms",
     ),
+    path("links/<int:pk>/revoke/", views.link_revoke, name="link-revoke"),
     path("sessions/<int:pk>/kiosk/", views.session_kiosk, name="session-kiosk"),
     path("sessions/<int:pk>/status/", views.session_status, name="session-status"),
     path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),

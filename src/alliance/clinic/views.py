@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from alliance.audit.trail import record_for_client
 from alliance.care.models import (
     Client,
+    FormLink,
     Membership,
     RepairStep,
     Rupture,
@@ -38,6 +39,8 @@ from alliance.care.services.clients import ClientError, add_client
 from alliance.care.services.forms import (
     create_form_link,
     due_measures,
+    open_links,
+    revoke_link,
     session_feedback,
     start_session,
 )
@@ -181,6 +184,7 @@ def _session_context(
         "link_url": None,
         "therapist_forms": forms_context(therapist, posted or {}, problems or []),
         "stored": session.administrations.filter(amended_by__isnull=True).order_by("id"),
+        "open_links": open_links(session),
         "submission_key": secrets.token_hex(16),
     }
 
@@ -235,6 +239,17 @@ def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Measure plan saved.")
     return redirect(f"{reverse('client', args=[client.pk])}#plan")
+
+
+@login_required
+@require_POST
+def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(
+        FormLink.objects.filter(session__episode__client__clinician=request.user), pk=pk
+    )
+    revoke_link(link=link)
+    messages.success(request, "The link is withdrawn: it no longer opens the forms.")
+    return redirect("session", pk=link.session_id)
 
 
 @login_required

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from alliance.audit.trail import client_address
 from alliance.care.services.administrations import SubmissionError
 from alliance.care.services.forms import LinkUnusable, open_link, submit_forms
 from alliance.measures import get_definition
 from alliance.measures.wording import form_text
 
+TOO_MANY = "Too many links were tried from this connection. Please wait a few minutes."
 UNUSABLE = {
     "unknown": (404, "This link is not known. Please ask your therapist for a new one."),
     "used": (410, "These forms have already been sent. Thank you."),
@@ -21,11 +24,22 @@ UNUSABLE = {
 }
 
 
+# Guessing links: an address that meets this many unusable links in the window is refused
+# for the rest of it (a client with a stale link meets one or two).
+GUESS_LIMIT = 20
+GUESS_WINDOW = 600  # seconds
+
+
 @never_cache
 def respond(request: HttpRequest, token: str) -> HttpResponse:
+    guesses_key = f"link-guesses:{client_address(request)}"
+    if cache.get(guesses_key, 0) >= GUESS_LIMIT:
+        return render(request, "respond/closed.html", {"message": TOO_MANY}, status=429)
     try:
         link = open_link(token)
     except LinkUnusable as exc:
+        cache.add(guesses_key, 0, GUESS_WINDOW)
+        cache.incr(guesses_key)
         status, message = UNUSABLE[exc.reason]
         return render(request, "respond/closed.html", {"message": message}, status=status)
     if request.method == "POST":

@@ -63,6 +63,26 @@ def create_form_link(*, session: Session, instruments: list[str]) -> tuple[FormL
     return link, token
 
 
+def revoke_link(*, link: FormLink) -> FormLink:
+    """Withdraw a link not yet used (given to the wrong person, or no longer wanted)."""
+    with transaction.atomic():
+        link = FormLink.objects.select_for_update().get(pk=link.pk)
+        if link.used_at is None and link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            record_for_client("update", link, link.session.episode.client, fields=["revoked_at"])
+    return link
+
+
+def open_links(session: Session) -> list[FormLink]:
+    """The session's links that could still be used."""
+    return list(
+        session.links.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("created_at")
+    )
+
+
 class LinkUnusable(Exception):
     """An unknown, expired, used or revoked link; `reason` says which."""
 
