@@ -13,6 +13,8 @@ urlpatterns = [
         views.session_therapist_forms,
         name="session-therapist-forms",
     ),
+    path("clients/<int:pk>/export.json", views.client_export, name="client-export"),
+    path("clients/<int:pk>/erase/", views.client_erase, name="client-erase"),
     path("links/<int:pk>/revoke/", views.link_revoke, name="link-revoke"),
     path("sessions/<int:pk>/kiosk/", views.session_kiosk, name="session-kiosk"),
     path("sessions/<int:pk>/status/", views.session_status, name="session-status"),

@@ -45,6 +45,7 @@ from alliance.care.services.forms import (
     start_session,
 )
 from alliance.care.services.plans import PlanError, describe_plan, update_measure_plan
+from alliance.care.services.privacy import ErasureError, erase_client, export_client
 from alliance.care.services.ruptures import MARKERS
 from alliance.respond.kiosk import open_kiosk
 from alliance.respond.views import answers_from, forms_context
@@ -239,6 +240,27 @@ def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Measure plan saved.")
     return redirect(f"{reverse('client', args=[client.pk])}#plan")
+
+
+@login_required
+def client_export(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    response = JsonResponse(export_client(client), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="client-{client.pk}.json"'
+    return response
+
+
+@login_required
+@require_POST
+def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    try:
+        erase_client(client=client, confirm_code=request.POST.get("confirm", ""))
+    except ErasureError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('client', args=[client.pk])}#privacy")
+    messages.success(request, "The client's record is erased.")
+    return redirect("caseload")
 
 
 @login_required

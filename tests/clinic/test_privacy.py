@@ -1,0 +1,72 @@
+"""A client's whole record out as JSON, and erasure that leaves the audit trail without
+clinical content; only the owning clinician may do either."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from alliance.audit.models import AuditEvent
+from alliance.audit.trail import verify_chain
+from alliance.care.models import Administration, Client, Rupture, Session, SignalRecord
+from alliance.care.services.administrations import record_administration
+from alliance.care.services.ruptures import record_rupture
+
+from .test_caseload_pages import add_client, phq9, signed_in, srs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_record() -> Client:
+    user = get_user_model().objects.create_user("clinician1")
+    client = add_client(user, "E-1", [(1, "srs", srs(9.5)), (2, "srs", srs(7.0)),
+                                      (2, "phq-9", phq9(1))])  # fmt: skip
+    episode = client.episodes.get()
+    record_rupture(episode=episode, session_number=2, rupture_type="withdrawal",
+                   noticed_via="scores", description="went quiet", user=user)  # fmt: skip
+    mistaken = Administration.objects.filter(instrument="srs").order_by("id").first()
+    assert mistaken is not None
+    record_administration(session=mistaken.session, instrument="srs", amends=mistaken,
+                          answers={str(i): 9.6 for i in range(1, 5)}, reason="slip")  # fmt: skip
+    return client
+
+
+def test_the_export_holds_the_whole_record(client_record: Client) -> None:
+    browser = signed_in(client_record.clinician)
+    response = browser.get(f"/clients/{client_record.pk}/export.json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["client"]["code"] == "E-1" and len(data["sessions"]) == 2
+    assert len(data["administrations"]) == 4  # the correction beside the original
+    assert {a["amendment_reason"] for a in data["administrations"]} == {"", "slip"}
+    assert data["ruptures"][0]["description"] == "went quiet"
+    assert any(s["kind"] == "self_harm_risk" for s in data["signals"])
+    assert "token" not in json.dumps(data["links"])
+    assert AuditEvent.objects.filter(action="export", client_id_at_time=client_record.pk).exists()
+
+
+def test_erasure_needs_the_code_and_then_removes_everything_but_the_trail(
+    client_record: Client,
+) -> None:
+    browser = signed_in(client_record.clinician)
+    url = f"/clients/{client_record.pk}/erase/"
+    page = browser.post(url, {"confirm": "E-2"}, follow=True).content.decode()
+    assert "type the client&#x27;s code exactly" in page and Client.objects.exists()
+    browser.post(url, {"confirm": "E-1"})
+    for model in (Client, Session, Administration, SignalRecord, Rupture):
+        assert not model.objects.exists(), model
+    erased = AuditEvent.objects.get(action="erase")
+    assert erased.client_id_at_time == client_record.pk and erased.username == "clinician1"
+    trail = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert "E-1" not in trail and "went quiet" not in trail  # no clinical content kept
+    assert verify_chain().intact
+
+
+def test_only_the_owning_clinician_may_export_or_erase(client_record: Client) -> None:
+    other = signed_in(get_user_model().objects.create_user("clinician2"))
+    assert other.get(f"/clients/{client_record.pk}/export.json").status_code == 404
+    assert other.post(f"/clients/{client_record.pk}/erase/", {"confirm": "E-1"}).status_code == 404
+    assert Client.objects.filter(pk=client_record.pk).exists()
