@@ -43,7 +43,7 @@ def test_a_supervisor_reads_the_supervisees_caseload_and_client(
     assert "clinician1" in caseload and "S-1" in caseload and "S-2" not in caseload
     assert "Add a client" not in caseload
     page = browser.get(f"/clients/{mine.pk}/").content.decode()
-    assert "Read-only: a client of clinician1" in page and "possible rupture" in page.lower()
+    assert "Read-only: a client of clinician1." in page and "possible rupture" in page.lower()
     for form in ("session-start", "Record rupture", "Save plan", 'name="action"'):
         assert form not in page
 

@@ -289,3 +289,14 @@ class CaseloadReference(models.Model):
     data = models.JSONField()
     episodes = models.PositiveIntegerField()
     fitted_at = models.DateTimeField(auto_now=True)
+
+
+class BreakGlass(models.Model):
+    """An admin's explicit, time-limited, logged access to one client's record (read-only),
+    for a complaint, an audit or an emergency; never a standing permission."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="break_glass")
+    reason = models.CharField(max_length=500)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()

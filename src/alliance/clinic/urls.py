@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import amend_views, rupture_views, views
+from . import admin_views, amend_views, rupture_views, views
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
@@ -23,4 +23,8 @@ urlpatterns = [
     path("ruptures/<int:pk>/steps/", rupture_views.repair_step_record, name="repair-step"),
     path("ruptures/<int:pk>/outcome/", rupture_views.rupture_outcome, name="rupture-outcome"),
     path("forms/<int:pk>/correct/", amend_views.form_correct, name="form-correct"),
+    path("members/", admin_views.members, name="members"),
+    path("members/<int:pk>/active/", admin_views.member_active, name="member-active"),
+    path("members/<int:pk>/supervises/", admin_views.member_supervises, name="member-supervises"),
+    path("break-glass/", admin_views.break_glass_page, name="break-glass"),
 ]

@@ -77,17 +77,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
         (link.supervisee, clinician_caseload(link.supervisee, link.organization))
         for link in supervisions(request.user)
     ]
-    is_clinician = (
-        bool(rows)
-        or Membership.objects.filter(user=request.user, role=Membership.Role.CLINICIAN).exists()
-    )
+    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    is_clinician = bool(rows) or Membership.Role.CLINICIAN in roles
     # Most pressing first, a page at a time: the order is computed over the whole caseload
     # (fixed queries), only the page is rendered.
     page = Paginator(rows, CASELOAD_PAGE).get_page(request.GET.get("page"))
     supervision = [
         (user, Paginator(sub_rows, CASELOAD_PAGE).get_page(1)) for user, sub_rows in supervision
     ]
-    context = {"page": page, "supervision": supervision, "is_clinician": is_clinician}
+    context = {"page": page, "supervision": supervision, "is_clinician": is_clinician,
+               "is_admin": Membership.Role.ADMIN in roles}  # fmt: skip
     return render(request, "clinic/caseload.html", context)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from ..models import Client, Membership, Supervision
 
@@ -30,11 +31,20 @@ def supervisions(user: Any) -> QuerySet[Supervision]:
 
 
 def visible_clients(user: Any) -> QuerySet[Client]:
-    """Own clients, and supervisees' clients within the supervision's organization."""
+    """Own clients, supervisees' clients within the supervision's organization, and clients
+    an admin of their organization has opened by break-glass, until it expires."""
     rule = Q(clinician=user)
     for link in supervisions(user):
         rule |= Q(clinician_id=link.supervisee_id, organization_id=link.organization_id)
-    return Client.objects.filter(rule)
+    admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN).values(
+        "organization"
+    )
+    rule |= Q(
+        break_glass__user=user,
+        break_glass__expires_at__gt=timezone.now(),
+        organization__in=admin_of,
+    )
+    return Client.objects.filter(rule).distinct()
 
 
 def may_change(user: Any, client: Client) -> bool:

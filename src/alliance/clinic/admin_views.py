@@ -1,0 +1,111 @@
+"""An organization admin's pages: members (add, deactivate, supervision) and break-glass
+access to one client's record. Not an admin: the pages do not exist (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from alliance.care.models import BreakGlass, Membership, Organization, Supervision
+from alliance.care.services.admin import (
+    AdminError,
+    add_member,
+    add_supervision,
+    admin_organization,
+    break_glass,
+    set_active,
+)
+
+
+def _organization(request: HttpRequest) -> Organization:
+    organization = admin_organization(request.user)
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def _member(organization: Organization, pk: int) -> Any:
+    return get_object_or_404(
+        get_user_model().objects.filter(memberships__organization=organization), pk=pk
+    )
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    if request.method == "POST":
+        try:
+            add_member(organization=organization, username=request.POST.get("username", ""),
+                       role=request.POST.get("role", ""),
+                       password=request.POST.get("password", ""))  # fmt: skip
+        except AdminError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Member added.")
+        return redirect("members")
+    rows = Membership.objects.filter(organization=organization).select_related("user")
+    links = Supervision.objects.filter(organization=organization).select_related("supervisee")
+    supervises: dict[int, list[str]] = {}
+    for link in links:
+        supervises.setdefault(link.supervisor_id, []).append(link.supervisee.get_username())
+    context = {
+        "organization": organization,
+        "rows": [(m, supervises.get(m.user_id, [])) for m in rows.order_by("user__username")],
+        "roles": Membership.Role.choices,
+        "clinicians": [m.user for m in rows if m.role == Membership.Role.CLINICIAN],
+    }
+    return render(request, "clinic/members.html", context)
+
+
+@login_required
+@require_POST
+def member_active(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    member = _member(organization, pk)
+    try:
+        set_active(organization=organization, member=member,
+                   active=request.POST.get("active") == "1", by=request.user)  # fmt: skip
+    except AdminError as exc:
+        messages.error(request, exc.message)
+    return redirect("members")
+
+
+@login_required
+@require_POST
+def member_supervises(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = _organization(request)
+    supervisor = _member(organization, pk)
+    supervisee_id = request.POST.get("supervisee", "")
+    if not supervisee_id.isdigit():
+        messages.error(request, "choose a clinician")
+        return redirect("members")
+    try:
+        add_supervision(organization=organization, supervisor=supervisor,
+                        supervisee=_member(organization, int(supervisee_id)))  # fmt: skip
+    except AdminError as exc:
+        messages.error(request, exc.message)
+    return redirect("members")
+
+
+@login_required
+def break_glass_page(request: HttpRequest) -> HttpResponse:
+    organization = _organization(request)
+    if request.method == "POST":
+        try:
+            grant = break_glass(organization=organization, user=request.user,
+                                code=request.POST.get("code", ""),
+                                reason=request.POST.get("reason", ""))  # fmt: skip
+        except AdminError as exc:
+            messages.error(request, exc.message)
+            return redirect("break-glass")
+        return redirect("client", pk=grant.client_id)
+    grants = BreakGlass.objects.filter(user=request.user, expires_at__gt=timezone.now())
+    context = {"grants": grants.select_related("client")}
+    return render(request, "clinic/break_glass.html", context)

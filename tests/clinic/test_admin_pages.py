@@ -1,0 +1,86 @@
+"""An organization admin: manages members and supervision, sees no client record except by
+an explicit, time-limited, logged break-glass; nobody else reaches these pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from alliance.audit.models import AuditEvent
+from alliance.care.models import BreakGlass, Membership, Organization, Supervision
+
+from .test_caseload_pages import add_client, signed_in, srs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin() -> object:
+    organization, _ = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
+    user = get_user_model().objects.create_user("admin1")
+    Membership.objects.create(organization=organization, user=user, role="admin")
+    return user
+
+
+def test_the_admin_adds_members_and_supervision(admin: object) -> None:
+    browser = signed_in(admin)
+    weak = browser.post("/members/", {"username": "c1", "role": "clinician", "password": "1234"},
+                        follow=True).content.decode()  # fmt: skip
+    assert "too short" in weak and not get_user_model().objects.filter(username="c1").exists()
+    strong = "a sturdy pass phrase 42"
+    for name, role in (("c1", "clinician"), ("s1", "supervisor")):
+        browser.post("/members/", {"username": name, "role": role, "password": strong})
+    again = {"username": "c1", "role": "clinician", "password": strong}
+    taken = browser.post("/members/", again, follow=True).content.decode()
+    assert "is taken" in taken
+    users = get_user_model().objects
+    c1, s1 = users.get(username="c1"), users.get(username="s1")
+    assert c1.check_password(strong) and c1.password.startswith("argon2")
+    browser.post(f"/members/{s1.pk}/supervises/", {"supervisee": c1.pk})
+    assert Supervision.objects.filter(supervisor=s1, supervisee=c1).exists()
+    wrong_way = browser.post(f"/members/{c1.pk}/supervises/", {"supervisee": s1.pk}, follow=True)
+    assert "only a supervisor" in wrong_way.content.decode()
+    browser.post(f"/members/{c1.pk}/active/", {"active": "0"})
+    assert not users.get(username="c1").is_active
+    own = browser.post(f"/members/{admin.pk}/active/", {"active": "0"}, follow=True)  # type: ignore[attr-defined]
+    assert "your own account" in own.content.decode()
+    assert AuditEvent.objects.filter(object_type="user", action="create").count() == 2
+
+
+def test_break_glass_opens_one_record_read_only_for_an_hour(admin: object) -> None:
+    clinician = get_user_model().objects.create_user("clinician1")
+    client = add_client(clinician, "G-1", [(1, "srs", srs(9.0))])
+    browser = signed_in(admin)
+    assert browser.get(f"/clients/{client.pk}/").status_code == 404  # no standing access
+    short = browser.post("/break-glass/", {"code": "G-1", "reason": "check"}, follow=True)
+    assert "say why" in short.content.decode() and not BreakGlass.objects.exists()
+    reason = "complaint 2026-41 about session notes"
+    opened = browser.post("/break-glass/", {"code": "G-1", "reason": reason})
+    assert opened["Location"] == f"/clients/{client.pk}/"
+    page = browser.get(f"/clients/{client.pk}/").content.decode()
+    assert "Read-only: a client of clinician1." in page and "Start a session" not in page
+    assert browser.post(f"/clients/{client.pk}/sessions/").status_code == 404
+    entry = AuditEvent.objects.get(action="break_glass")
+    assert entry.client_id_at_time == client.pk and "complaint 2026-41" in entry.detail
+    BreakGlass.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert browser.get(f"/clients/{client.pk}/").status_code == 404  # the hour is over
+
+
+def test_no_one_but_an_admin_of_the_organization_reaches_these_pages(admin: object) -> None:
+    clinician = get_user_model().objects.create_user("clinician1")
+    add_client(clinician, "G-1", [(1, "srs", srs(9.0))])
+    elsewhere = Organization.objects.create(name="Else", slug="else")
+    other_admin = get_user_model().objects.create_user("admin2")
+    Membership.objects.create(organization=elsewhere, user=other_admin, role="admin")
+    for path in ("/members/", "/break-glass/"):
+        assert signed_in(clinician).get(path).status_code == 404
+    refused = signed_in(other_admin).post(
+        "/break-glass/", {"code": "G-1", "reason": "curious about the other clinic"}, follow=True
+    )
+    assert "no client with that code" in refused.content.decode()
+    assert signed_in(other_admin).post(f"/members/{clinician.pk}/active/",
+                                       {"active": "0"}).status_code == 404  # fmt: skip
+    assert get_user_model().objects.get(username="clinician1").is_active
