@@ -1,0 +1,198 @@
+"""Every URL of the project, for every kind of visitor, answers as classified here.
+
+Visitors: anonymous; a client-link holder (no account, a valid link); the owning clinician;
+another clinician of the same organization; the owner's supervisor; a supervisor who does
+not supervise the owner; the organization's admin; a clinician of another organization.
+A URL that nobody classified fails `test_every_url_is_classified`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client as Browser
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from alliance.care.models import (
+    Administration,
+    Client,
+    Membership,
+    Organization,
+    Rupture,
+    SignalRecord,
+    Supervision,
+)
+from alliance.care.services.administrations import record_administration
+from alliance.care.services.forms import create_form_link, start_session
+from alliance.care.services.ruptures import record_rupture
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "link_holder", "owner", "other_clinician", "supervisor",
+         "other_supervisor", "admin", "other_organization")  # fmt: skip
+LOGIN = "login"  # a redirect to the sign-in page
+
+
+@dataclass
+class World:
+    client: Client
+    session_pk: int
+    form_pk: int
+    signal_pk: int
+    rupture_pk: int
+    link_pk: int
+    token: str
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def world() -> World:
+    users = get_user_model().objects
+    org = Organization.objects.create(name="Org", slug="org")
+    other = Organization.objects.create(name="Other", slug="other")
+    people = {name: users.create_user(name) for name in ROLES[2:]}
+    for name, role in (("owner", "clinician"), ("other_clinician", "clinician"),
+                       ("supervisor", "supervisor"), ("other_supervisor", "supervisor"),
+                       ("admin", "admin")):  # fmt: skip
+        Membership.objects.create(organization=org, user=people[name], role=role)
+    Membership.objects.create(organization=other, user=people["other_organization"],
+                              role="clinician")  # fmt: skip
+    Supervision.objects.create(organization=org, supervisor=people["supervisor"],
+                               supervisee=people["owner"])  # fmt: skip
+    client = Client.objects.create(organization=org, clinician=people["owner"], code="U-1")
+    session = start_session(client=client, held_on=dt.date(2026, 3, 2))
+    record_administration(session=session, instrument="srs",
+                          answers={str(i): 7.0 for i in range(1, 5)})  # fmt: skip
+    rupture = record_rupture(episode=session.episode, session_number=1, rupture_type="unclear",
+                             noticed_via="scores", user=people["owner"])  # fmt: skip
+    link, token = create_form_link(session=session, instruments=["srs"])
+    return World(
+        client,
+        session.pk,
+        Administration.objects.get().pk,
+        SignalRecord.objects.first().pk,
+        rupture.pk,
+        link.pk,
+        token,
+        people,
+    )  # type: ignore[union-attr]
+
+
+# name -> (method, path builder, expected answer by role; "*" for every role not named).
+# Answers: a status code, or LOGIN for a redirect to the sign-in page.
+Expected = dict[str, int | str]
+PRIVATE: Expected = {"anonymous": LOGIN, "link_holder": LOGIN}
+OWNER_ONLY_POST: Expected = PRIVATE | {"owner": 302, "*": 404}
+READERS: Expected = PRIVATE | {"owner": 200, "supervisor": 200, "*": 404}
+ADMIN_ONLY: Expected = PRIVATE | {"admin": 200, "*": 404}
+URLS: dict[str, tuple[str, Callable[[World], str], Expected]] = {
+    "health": ("get", lambda w: "/health/", {"*": 200}),
+    "login": ("get", lambda w: "/login/", {"*": 200}),
+    "logout": ("post", lambda w: "/logout/", {"*": LOGIN}),  # signed out, to sign-in
+    "two-factor-setup": ("get", lambda w: "/2fa/setup/", PRIVATE | {"*": 200}),
+    "two-factor-verify": ("get", lambda w: "/2fa/", PRIVATE | {"*": 302}),  # to set-up first
+    "respond": ("get", lambda w: f"/f/{w.token}/", {"*": 200}),  # the link is the key
+    "kiosk": ("get", lambda w: "/kiosk/", PRIVATE | {"*": 302}),  # no kiosk open: home
+    "kiosk-unlock": ("post", lambda w: "/kiosk/unlock/", PRIVATE | {"*": 302}),
+    "audit": ("get", lambda w: "/audit/", ADMIN_ONLY),
+    "audit-export": ("get", lambda w: "/audit/export.csv", ADMIN_ONLY),
+    "caseload": ("get", lambda w: "/", PRIVATE | {"*": 200}),
+    "client": ("get", lambda w: f"/clients/{w.client.pk}/", READERS),
+    "session-start": ("post", lambda w: f"/clients/{w.client.pk}/sessions/", OWNER_ONLY_POST),
+    "session": ("get", lambda w: f"/sessions/{w.session_pk}/", PRIVATE | {"owner": 200, "*": 404}),
+    "episode-plan": ("post", lambda w: f"/clients/{w.client.pk}/plan/", OWNER_ONLY_POST),
+    "session-therapist-forms": (
+        "post", lambda w: f"/sessions/{w.session_pk}/therapist-forms/", OWNER_ONLY_POST),
+    "client-export": (
+        "get", lambda w: f"/clients/{w.client.pk}/export.json", PRIVATE | {"owner": 200, "*": 404}),
+    "client-erase": ("post", lambda w: f"/clients/{w.client.pk}/erase/", OWNER_ONLY_POST),
+    "link-revoke": ("post", lambda w: f"/links/{w.link_pk}/revoke/", OWNER_ONLY_POST),
+    "session-kiosk": ("post", lambda w: f"/sessions/{w.session_pk}/kiosk/", OWNER_ONLY_POST),
+    "session-status": (
+        "get", lambda w: f"/sessions/{w.session_pk}/status/", PRIVATE | {"owner": 200, "*": 404}),
+    "signal-acknowledge": (
+        "post", lambda w: f"/signals/{w.signal_pk}/acknowledge/", OWNER_ONLY_POST),
+    "rupture-record": ("post", lambda w: f"/clients/{w.client.pk}/ruptures/", OWNER_ONLY_POST),
+    "repair-step": ("post", lambda w: f"/ruptures/{w.rupture_pk}/steps/", OWNER_ONLY_POST),
+    "rupture-outcome": ("post", lambda w: f"/ruptures/{w.rupture_pk}/outcome/", OWNER_ONLY_POST),
+    "form-correct": (
+        "get", lambda w: f"/forms/{w.form_pk}/correct/", PRIVATE | {"owner": 200, "*": 404}),
+    "members": ("get", lambda w: "/members/", ADMIN_ONLY),
+    "member-active": (
+        "post", lambda w: f"/members/{w.users['owner'].pk}/active/",
+        PRIVATE | {"admin": 302, "*": 404}),
+    "member-supervises": (
+        "post", lambda w: f"/members/{w.users['supervisor'].pk}/supervises/",
+        PRIVATE | {"admin": 302, "*": 404}),
+    "break-glass": ("get", lambda w: "/break-glass/", ADMIN_ONLY),
+}  # fmt: skip
+
+
+def url_names() -> set[str]:
+    def walk(patterns: list[Any]) -> Any:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_classified() -> None:
+    names = url_names()
+    assert None not in names, "every URL pattern needs a name to be classified"
+    assert names - set(URLS) == set(), "URLs nobody classified"
+    assert set(URLS) - names == set(), "classified URLs that no longer exist"
+
+
+def browser_for(role: str, world: World) -> Browser:
+    browser = Browser(REMOTE_ADDR=f"192.0.2.{ROLES.index(role) + 1}")
+    if role == "link_holder":
+        browser.get(f"/f/{world.token}/")  # opened the link: still no account
+    elif role != "anonymous":
+        browser.force_login(world.users[role])
+    return browser
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_each_url_answers_each_visitor_as_classified(name: str, world: World) -> None:
+    method, path_of, expected = URLS[name]
+    answers = {}
+    for role in ROLES:
+        response = getattr(browser_for(role, world), method)(path_of(world))
+        want = expected.get(role, expected.get("*"))
+        got: int | str = response.status_code
+        if got == 302 and response["Location"].startswith("/login/"):
+            got = LOGIN
+        answers[role] = got
+        assert want is not None, f"{name}: {role} not classified"
+    assert answers == {role: expected.get(role, expected.get("*")) for role in ROLES}, name
+    # Nothing a visitor without the right did changed the record.
+    assert Client.objects.filter(pk=world.client.pk).exists()
+    assert Rupture.objects.filter(pk=world.rupture_pk).exists()
+
+
+# Pages that answer without a second factor: public ones and the sign-in steps themselves.
+WITHOUT_SECOND_FACTOR = {"health", "login", "logout", "two-factor-setup", "two-factor-verify",
+                         "respond"}  # fmt: skip
+
+
+@pytest.mark.two_factor
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_without_a_second_factor_every_staff_url_waits_for_it(name: str, world: World) -> None:
+    method, path_of, _expected = URLS[name]
+    for role in ("owner", "supervisor", "admin"):
+        browser = Browser()
+        browser.force_login(world.users[role])  # a password only
+        response = getattr(browser, method)(path_of(world))
+        location = response.get("Location", "")
+        if name in WITHOUT_SECOND_FACTOR:
+            assert not location.startswith("/2fa/setup/"), (name, role)
+        else:
+            assert response.status_code == 302 and location.startswith("/2fa/setup/"), (name, role)
