@@ -26,7 +26,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.audit.trail import record
 
-OPEN_PATHS = ("/2fa/", "/logout/", "/health/")
+# The client-link pages are public (the link is the key) and never need a staff factor.
+OPEN_PATHS = ("/2fa/", "/logout/", "/health/", "/f/")
 RECOVERY_CODES = 10
 
 
