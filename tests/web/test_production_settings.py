@@ -79,3 +79,13 @@ def test_no_page_carries_an_inline_script() -> None:
         for tag in re.findall(r"<script\b[^>]*>", text):
             assert "src=" in tag or "application/json" in tag, (template, tag)
         assert not re.search(r"\son[a-z]+=", text), template  # no onclick= and the like
+
+
+@pytest.mark.parametrize(("minutes", "seconds"), [("", 1800), ("45", 2700)])
+def test_sessions_expire_after_inactivity(tmp_path: Path, minutes: str, seconds: int) -> None:
+    show = ("from django.conf import settings as s; "
+            "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)")  # fmt: skip
+    result = run(tmp_path, "shell", "-c", show, ALLIANCE_SESSION_MINUTES=minutes)
+    assert result.stdout.split()[-2:] == [str(seconds), "True"], result.stderr
+    bad = run(tmp_path, "check", ALLIANCE_SESSION_MINUTES="half an hour")
+    assert bad.returncode == 2 and "positive whole number" in bad.stderr
