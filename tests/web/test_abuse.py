@@ -92,9 +92,9 @@ def test_injection_in_the_audit_filters_finds_nothing_and_breaks_nothing(
 ) -> None:
     admin = Browser()
     admin.force_login(world.users["admin"])
-    response = admin.get(f"/audit/?{query}")
-    assert response.status_code == 200
-    assert admin.get(f"/audit/export.csv?{query}").status_code == 200
+    expected = 400 if "%00" in query else 200  # a NUL is refused before any view
+    assert admin.get(f"/audit/?{query}").status_code == expected
+    assert admin.get(f"/audit/export.csv?{query}").status_code == expected
     assert Client.objects.filter(pk=world.client.pk).exists()
 
 
@@ -113,7 +113,7 @@ def test_odd_queries_on_pages_are_harmless(world: World, query: str) -> None:  #
         "/f/%00/",
         "/f/" + "a" * 5000 + "/",
     ):
-        assert owner.get(bad).status_code in (404, 410), bad
+        assert owner.get(bad).status_code in (400, 404, 410), bad
 
 
 def test_oversized_bodies_are_refused(world: World) -> None:  # noqa: F811
@@ -132,6 +132,7 @@ field_names = st.one_of(
 )
 values = st.one_of(
     st.text(max_size=40),
+    st.text(alphabet=st.sampled_from("\x00\ufeff\u202e<>'\"%;"), max_size=6),
     st.sampled_from(
         [
             "NaN",
@@ -179,7 +180,8 @@ def test_fuzzed_link_forms_never_break_the_server(token: str, fields: dict[str, 
     response = Browser().post(f"/f/{token}/", fields)
     assert response.status_code in (200, 400, 410)
     if response.status_code == 400:
-        assert "Nothing was sent yet" in response.content.decode()
+        text = response.content.decode()
+        assert "Nothing was sent yet" in text or "NUL character" in text
         assert Administration.objects.count() == before  # nothing half-stored
 
 
