@@ -12,7 +12,7 @@ from alliance.care.models import Client, Episode
 from alliance.care.services.administrations import import_episode_forms
 from alliance.measures import score
 
-from .test_session_feedback_e2e import PHONE, browser, client_pk, pytestmark  # noqa: F401
+from .test_session_feedback_e2e import PHONE, browser, client_pk, pytestmark, sign_in  # noqa: F401
 
 
 def test_the_chart_draws_under_the_content_security_policy(
@@ -29,10 +29,7 @@ def test_the_chart_draws_under_the_content_security_policy(
         page = browser.new_page(**viewport)  # type: ignore[arg-type]
         problems: list[str] = []
         page.on("console", lambda m, seen=problems: m.type == "error" and seen.append(m.text))
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "clinician1")
-        page.fill("input[name=password]", "e2e-pass-1")
-        page.click("button[type=submit]")
+        sign_in(page, live_server.url)
         response = page.goto(f"{live_server.url}/clients/{client_pk}/")
         assert response is not None
         policy = response.headers["content-security-policy"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, expect
 
-from .test_session_feedback_e2e import browser, client_pk, pytestmark  # noqa: F401
+from .test_session_feedback_e2e import browser, client_pk, pytestmark, sign_in  # noqa: F401
 
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True}
 
@@ -20,10 +20,7 @@ def test_the_kiosk_takes_the_forms_and_returns_only_with_the_password(
 ) -> None:
     base = live_server.url
     tablet = browser.new_page(**TABLET)
-    tablet.goto(f"{base}/login/")
-    tablet.fill("input[name=username]", "clinician1")
-    tablet.fill("input[name=password]", "e2e-pass-1")
-    tablet.click("button[type=submit]")
+    sign_in(tablet, base)
     tablet.goto(f"{base}/clients/{client_pk}/")
     tablet.click("text=Start a session")
     tablet.click("text=Hand this device to the client")

@@ -47,12 +47,16 @@ def client_pk() -> int:
     return client.pk
 
 
-def clinician_starts_session(browser: Browser, base: str, client_pk: int) -> tuple[Page, str]:
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+def sign_in(page: Page, base: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", "clinician1")
     page.fill("input[name=password]", "e2e-pass-1")
     page.click("button[type=submit]")
+
+
+def clinician_starts_session(browser: Browser, base: str, client_pk: int) -> tuple[Page, str]:
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    sign_in(page, base)
     page.goto(f"{base}/clients/{client_pk}/")
     page.click("text=Start a session")
     page.click("text=Create a link for the client")

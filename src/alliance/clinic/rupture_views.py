@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -53,28 +56,26 @@ def rupture_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def repair_step_record(request: HttpRequest, pk: int) -> HttpResponse:
-    rupture = _own_rupture(request, pk)
-    form = RepairStepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
-    try:
-        record_repair_step(rupture=rupture, user=request.user, **form.cleaned_data)
-    except RuptureError as exc:
-        messages.error(request, exc.message)
-    return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
+    return _on_rupture(request, pk, RepairStepForm, record_repair_step)
 
 
 @login_required
 @require_POST
 def rupture_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_rupture(request, pk, OutcomeForm, record_outcome)
+
+
+def _on_rupture(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], service: Callable[..., object]
+) -> HttpResponse:
+    """Parse the post, record it on the clinician's own rupture, back to the rupture."""
     rupture = _own_rupture(request, pk)
-    form = OutcomeForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
-    try:
-        record_outcome(rupture=rupture, user=request.user, **form.cleaned_data)
-    except RuptureError as exc:
-        messages.error(request, exc.message)
+    else:
+        try:
+            service(rupture=rupture, user=request.user, **form.cleaned_data)
+        except RuptureError as exc:
+            messages.error(request, exc.message)
     return _back_to(rupture.episode.client_id, f"r{rupture.pk}")
