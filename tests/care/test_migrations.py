@@ -29,3 +29,43 @@ def test_it_migrates_a_fresh_sqlite_database_in_wal_mode(tmp_path: Path) -> None
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert {"care_administration", "care_signalrecord", "care_client"} <= tables
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_signal_current_migration_flags_each_episodes_latest_session() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("care", "0008_break_glass")], [("care", "0009_signal_current")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    user = apps.get_model("auth", "User").objects.create(username="m1")
+    organization = apps.get_model("care", "Organization").objects.create(name="O", slug="o")
+    client = apps.get_model("care", "Client").objects.create(
+        organization=organization, clinician=user, code="M-1"
+    )
+    episode = apps.get_model("care", "Episode").objects.create(
+        client=client, started_on="2026-01-05"
+    )
+    session_model = apps.get_model("care", "Session")
+    for number in (1, 2, 3):  # session 3 started, no forms yet
+        session = session_model.objects.create(episode=episode, number=number,
+                                               held_on="2026-01-05")  # fmt: skip
+        if number < 3:
+            apps.get_model("care", "Administration").objects.create(
+                session=session, instrument="srs", respondent="client", score={}, total=30.0
+            )
+    signals = apps.get_model("care", "SignalRecord").objects
+    for number in (1, 2):
+        signals.create(episode=episode, session_number=number, kind="alliance_concern",
+                       instrument="srs", severity="warning", rule="", evidence={},
+                       explanation="", suggested_action="")  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+    flagged = apps.get_model("care", "SignalRecord").objects.values_list(
+        "session_number", "current"
+    )
+    assert sorted(flagged) == [(1, False), (2, True)]
+    call_command("migrate", verbosity=0)

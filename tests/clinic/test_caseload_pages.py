@@ -159,3 +159,14 @@ def test_a_long_course_shows_the_latest_timeline_and_open_safety_signals(
     whole = browser.get(f"/clients/{client.pk}/?timeline=all").content.decode()
     whole_timeline = whole[whole.index("<h2>Timeline") :]
     assert [int(n) for n in re.findall(r"<h3>Session (\d+) ", whole_timeline)] == list(range(1, 31))
+
+
+def test_starting_a_session_keeps_the_clients_flags_in_view(clinician: object) -> None:
+    from alliance.care.services.forms import start_session
+
+    client = add_client(clinician, "K-1", [(1, "srs", srs(9.5)), (2, "srs", srs(7.0))])
+    before = signed_in(clinician).get("/").content.decode()
+    assert "possible rupture" in before
+    start_session(client=client)  # session 3, no forms yet
+    after = signed_in(clinician).get("/").content.decode()
+    assert "possible rupture" in after and "alliance concern" in after

@@ -162,6 +162,9 @@ class SignalRecord(models.Model):
     evidence = models.JSONField()
     explanation = models.TextField()
     suggested_action = models.TextField()
+    # Raised at the episode's latest session with forms: what the caseload shows. (A session
+    # just started, with no forms yet, keeps the previous session's signals in view.)
+    current = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

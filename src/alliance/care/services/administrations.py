@@ -130,6 +130,7 @@ def refresh_signals(episode: Episode) -> list[SignalRecord]:
         trajectories=reference.trajectories if reference else None,
         pooled_srs_sd=reference.pooled_srs_sd if reference else None,
     )
+    latest = max((a.session for a in scored.administrations), default=None)
     SignalRecord.objects.filter(episode=episode).delete()
     return SignalRecord.objects.bulk_create(
         SignalRecord(
@@ -142,6 +143,7 @@ def refresh_signals(episode: Episode) -> list[SignalRecord]:
             evidence=s.evidence,
             explanation=s.explanation,
             suggested_action=s.suggested_action,
+            current=s.session == latest,
         )
         for s in signals
     )

@@ -1,7 +1,8 @@
 """What a clinician's caseload page needs: their clients, ordered by what needs attention.
 
 A fixed number of queries whatever the size of the caseload: the clients with their latest
-session, then the signals raised at each client's latest session.
+session, then the signals of each client's latest session with forms (flagged `current` when
+they are computed) and any safety signal not yet acted on.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, Q
 
-from ..models import Client, Organization, Session, SignalRecord
+from ..models import Client, Organization, SignalRecord
 from .acknowledgements import with_acknowledgement
 
 ALLIANCE_KINDS = {"alliance_concern", "alliance_drop", "possible_rupture",
@@ -57,17 +58,14 @@ def clinician_caseload(
         own = own.filter(organization=organization)
     clients = list(own.annotate(last_session=Max("episodes__sessions__number")).order_by("code"))
     rows = {c.pk: CaseloadRow(c, c.last_session) for c in clients}  # type: ignore[attr-defined]
-    latest = Subquery(
-        Session.objects.filter(episode=OuterRef("episode")).order_by("-number").values("number")[:1]
-    )
-    # The latest session's signals, and any safety signal not yet acted on, whenever it
-    # was raised: it stays at the top until the clinician records what was done.
+    # The signals of each client's latest session with forms, and any safety signal not yet
+    # acted on, whenever it was raised: it stays at the top until the clinician records
+    # what was done.
     signals = (
         with_acknowledgement(SignalRecord.objects.filter(episode__client__in=own))
-        .annotate(latest=latest)
-        .filter(Q(session_number=latest) | Q(severity="urgent", acknowledged=False))
+        .filter(Q(current=True) | Q(severity="urgent", acknowledged=False))
         # Only what the page shows: evidence and texts are not read (nor decoded).
-        .only("kind", "severity", "session_number", "episode__client_id")
+        .only("kind", "severity", "episode__client_id")
         .select_related("episode")
     )
     for signal in signals:
