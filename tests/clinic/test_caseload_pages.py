@@ -170,3 +170,15 @@ def test_starting_a_session_keeps_the_clients_flags_in_view(clinician: object) -
     start_session(client=client)  # session 3, no forms yet
     after = signed_in(clinician).get("/").content.decode()
     assert "possible rupture" in after and "alliance concern" in after
+
+
+def test_the_latest_wai_sr_profile_guidance_shows_under_the_chart(clinician: object) -> None:
+    def wai(task: int) -> object:
+        keys = {"task": (1, 2, 10, 12), "bond": (3, 5, 7, 9), "goal": (4, 6, 8, 11)}
+        return score("wai-sr", {str(i): (task if i in keys["task"] else 5) for i in range(1, 13)})
+
+    client = add_client(clinician, "W-1", [(3, "wai-sr", wai(4)), (8, "wai-sr", wai(2))])
+    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
+    guidance = page[page.index('class="guidance"') :].split("</p>")[0]
+    assert "WAI-SR, session 8:" in guidance and "Task (mean 2" in guidance
+    assert "approach irrelevant" in guidance

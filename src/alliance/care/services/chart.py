@@ -90,8 +90,10 @@ def client_chart(client: Client) -> dict[str, Any]:
     columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
     for row in ordered:
         row.values = row.cells(columns)
+    # The latest WAI-SR profile's formulation guidance, shown under the chart's profile.
+    wai = [sig for row in ordered for sig in row.signals if sig.kind == "wai_profile"]
     return {"columns": columns, "rows": ordered, "urgent_open": urgent_open,
-            "ruptures": ruptures}  # fmt: skip
+            "ruptures": ruptures, "wai_guidance": wai[-1] if wai else None}  # fmt: skip
 
 
 CASENESS = {"phq-9": 10, "gad-7": 8, "ors": 25}
