@@ -97,3 +97,14 @@ def test_another_clinician_cannot_open_a_kiosk_for_the_session(session: Session)
     )
     assert browser.post(f"/sessions/{session.pk}/kiosk/").status_code == 404
     assert browser.get("/kiosk/")["Location"] == "/"  # no kiosk open: back to the caseload
+
+
+def test_handing_back_before_the_client_sends_closes_the_link(session: Session) -> None:
+    from alliance.care.models import FormLink
+
+    browser = kiosk_for(session)
+    assert browser.post("/kiosk/unlock/", {"password": "pw-clinician-1"}).status_code == 302
+    link = FormLink.objects.get()
+    assert link.revoked_at is not None and link.used_at is None
+    assert browser.get("/kiosk/")["Location"] == "/"  # no kiosk any more
+    assert not Administration.objects.exists()

@@ -10,6 +10,7 @@ submission as on the client's phone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_required
@@ -19,9 +20,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import Session
+from alliance.care.models import FormLink, Session
 from alliance.care.services.administrations import SubmissionError
-from alliance.care.services.forms import LinkUnusable, create_form_link, open_link, submit_forms
+from alliance.care.services.forms import (
+    LinkUnusable,
+    create_form_link,
+    open_link,
+    revoke_link,
+    submit_forms,
+    token_hash,
+)
 
 from .views import answers_from, forms_context
 
@@ -44,21 +52,19 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     state = request.session.get(KIOSK_KEY)
     if state is None:
         return redirect("caseload")
-    try:
-        link = open_link(state["token"])
-    except LinkUnusable:
-        return render(request, "respond/kiosk_done.html", {"unlock_error": None})
     if request.method == "POST":
-        forms = {name: answers_from(request, name) for name in link.instruments}
         try:
+            link = open_link(state["token"])
+            forms = {name: answers_from(request, name) for name in link.instruments}
             submit_forms(token=state["token"], forms=forms)
         except LinkUnusable:
-            return render(request, "respond/kiosk_done.html", {"unlock_error": None})
+            pass  # sent already (a double tap): the thanks page
         except SubmissionError as exc:
-            context = forms_context(link.instruments, request.POST, exc.problems)
-            return render(request, "respond/kiosk.html", context, status=400)
-        return redirect("kiosk")  # the thanks page, after the commit; a reload sends nothing
-    return render(request, "respond/kiosk.html", forms_context(link.instruments, {}, []))
+            return _screen(request, state["token"], posted=request.POST,
+                           problems=exc.problems, status=400)  # fmt: skip
+        else:
+            return redirect("kiosk")  # the thanks page, after the commit; a reload sends nothing
+    return _screen(request, state["token"])
 
 
 @never_cache
@@ -73,6 +79,10 @@ def kiosk_unlock(request: HttpRequest) -> HttpResponse:
     )
     if user is not None and user.pk == request.user.pk:
         del request.session[KIOSK_KEY]
+        # Handed back before the client sent the forms: the link behind the kiosk closes.
+        link = FormLink.objects.filter(token_hash=token_hash(state["token"])).first()
+        if link is not None:
+            revoke_link(link=link)
         return redirect("session", pk=state["session"])
     state["failures"] += 1
     if state["failures"] >= UNLOCK_ATTEMPTS:
@@ -81,17 +91,27 @@ def kiosk_unlock(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("login"))
     request.session[KIOSK_KEY] = state
     left = UNLOCK_ATTEMPTS - state["failures"]
-    context = {"unlock_error": f"That password is not right ({left} tries left)."}
+    error = {"unlock_error": f"That password is not right ({left} tries left)."}
+    return _screen(request, state["token"], extra=error, status=403)
+
+
+def _screen(
+    request: HttpRequest,
+    token: str,
+    *,
+    posted: Any = None,
+    problems: Any = (),
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The kiosk's screen: the forms while the link is open, else the thanks page."""
+    context = {"unlock_error": None} | (extra or {})
     try:
-        link = open_link(state["token"])
+        link = open_link(token)
     except LinkUnusable:
-        return render(request, "respond/kiosk_done.html", context, status=403)
-    return render(
-        request,
-        "respond/kiosk.html",
-        forms_context(link.instruments, {}, []) | context,
-        status=403,
-    )
+        return render(request, "respond/kiosk_done.html", context, status=status)
+    context |= forms_context(link.instruments, posted or {}, list(problems))
+    return render(request, "respond/kiosk.html", context, status=status)
 
 
 class KioskLockMiddleware:

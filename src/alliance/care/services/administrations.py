@@ -73,7 +73,8 @@ def record_administration(
             )
             record_for_client(
                 "create", stored, session.episode.client, fields=["answers"],
-                detail=f"amends form {amends.pk}: {reason.strip()[:150]}" if amends else "",
+                # The reason stays with the form: the trail holds no clinical text.
+                detail=f"amends form {amends.pk}" if amends else "",
             )  # fmt: skip
             if refresh:
                 refresh_signals(session.episode)
@@ -95,7 +96,7 @@ def _check_amendment(
     if not reason.strip():
         raise SubmissionError("no_reason", "say why the form is corrected", [])
     if len(reason.strip()) > 1000:
-        raise SubmissionError("no_reason", "the reason is longer than 1000 characters", [])
+        raise SubmissionError("reason_too_long", "the reason is longer than 1000 characters", [])
     if Administration.objects.filter(amends=amends).exists():
         raise SubmissionError(
             "already_amended",
