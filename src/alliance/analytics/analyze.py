@@ -15,8 +15,7 @@ from typing import Any
 
 from alliance.monitoring import Episode, MonitoringConfig, Signal, monitor_episode
 from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
-from alliance.monitoring.ruptures import pooled_change_sd
-from alliance.monitoring.trajectory import Reference, fit_trajectory
+from alliance.monitoring.trajectory import Reference, reference_from_episodes
 
 from .caseload import CaseloadSummary
 from .long_format import InputError, open_rows, read_clients
@@ -29,26 +28,18 @@ Progress = Callable[[int, int], None]  # rows read, clients done
 def build_reference(path: Path, config: MonitoringConfig) -> Reference:
     """Fit expected trajectories and the pooled SRS SD from the first clients of a file."""
     wanted = config.trajectory_max_episodes
-    series: dict[str, list[list[tuple[int, float]]]] = {i: [] for i in SYMPTOM_INSTRUMENTS}
-    srs_series = []
+    episodes: list[Episode] = []
+    usable = dict.fromkeys(SYMPTOM_INSTRUMENTS, 0)
     # Bad rows are left for the main pass to report (or stop on); the reference just
     # does without them.
     blocks = read_clients(open_rows(path), on_problem=lambda _problem: None)
     for clients, block in enumerate(blocks, start=1):
-        episode = block.episode
-        srs_series.append(episode.series("srs"))
-        for instrument, collected in series.items():
-            scores = [(a.session, a.total) for a in episode.series(instrument)]
-            if len(scores) >= 3:
-                collected.append(scores)
-        if clients >= 2 * wanted or all(len(c) >= wanted for c in series.values()):
+        episodes.append(block.episode)
+        for instrument in usable:
+            usable[instrument] += len(block.episode.series(instrument)) >= 3
+        if clients >= 2 * wanted or all(n >= wanted for n in usable.values()):
             break
-    trajectories = {
-        instrument: fit_trajectory(instrument, collected, config)
-        for instrument, collected in series.items()
-        if collected
-    }
-    return Reference(trajectories, pooled_change_sd(srs_series))
+    return reference_from_episodes(episodes, config)
 
 
 def analyze_file(

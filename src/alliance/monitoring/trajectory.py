@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .config import MonitoringConfig, higher_is_better
-from .types import Administration, Signal
+from .config import SYMPTOM_INSTRUMENTS, MonitoringConfig, higher_is_better
+from .ruptures import pooled_change_sd
+from .types import Administration, Episode, Signal
 
 Series = Sequence[tuple[int, float]]  # (session, total), session order, intake first
 
@@ -151,6 +152,26 @@ class Reference:
             if self.pooled_srs_sd is None
             else round(self.pooled_srs_sd, 3),
         }
+
+
+def reference_from_episodes(
+    episodes: Sequence[Episode], config: MonitoringConfig | None = None
+) -> Reference:
+    """Fit the expected trajectories (each symptom measure given three or more times) and
+    the pooled SD of session-to-session SRS changes from a set of episodes."""
+    config = config or MonitoringConfig()
+    series: dict[str, list[list[tuple[int, float]]]] = {i: [] for i in SYMPTOM_INSTRUMENTS}
+    for episode in episodes:
+        for instrument, collected in series.items():
+            scores = [(a.session, a.total) for a in episode.series(instrument)]
+            if len(scores) >= 3:
+                collected.append(scores)
+    trajectories = {
+        instrument: fit_trajectory(instrument, collected, config)
+        for instrument, collected in series.items()
+        if collected
+    }
+    return Reference(trajectories, pooled_change_sd(e.series("srs") for e in episodes))
 
 
 def reference_to_dict(reference: Reference) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from alliance.monitoring.trajectory import reference_to_dict
+from alliance.monitoring.trajectory import reference_from_episodes, reference_to_dict
 from alliance.synthetic import generate_caseload
 
 from ..models import (
@@ -23,7 +23,6 @@ from ..models import (
 )
 from .acknowledgements import acknowledge_signal
 from .administrations import import_episode_forms
-from .reference import fit_reference
 from .ruptures import MARKERS, record_outcome, record_repair_step, record_rupture
 
 DEMO_USERS = (
@@ -62,7 +61,7 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
         caseload = generate_caseload(2 * clients_per_clinician, seed=seed, clinicians=2)
         # The clinic's expected-response reference, from its own histories, before they are
         # stored, so that their signals are computed against it.
-        reference = fit_reference(caseload.episodes)
+        reference = reference_from_episodes(caseload.episodes)
         CaseloadReference.objects.update_or_create(
             organization=organization,
             defaults={"data": reference_to_dict(reference), "episodes": len(caseload.episodes)},

@@ -14,40 +14,21 @@ from django.db import transaction
 
 from alliance.measures import Score
 from alliance.monitoring import Administration as ScoredForm
+from alliance.monitoring import Episode as ScoredEpisode
 from alliance.monitoring import MonitoringConfig
 from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
-from alliance.monitoring.ruptures import pooled_change_sd
 from alliance.monitoring.trajectory import (
     Reference,
-    fit_trajectory,
     reference_from_dict,
+    reference_from_episodes,
     reference_to_dict,
 )
 
 from ..models import Administration, CaseloadReference, Episode, Organization
 
 
-def fit_reference(episodes: list[Any], config: MonitoringConfig | None = None) -> Reference:
-    """A reference from scored episodes (`alliance.monitoring.Episode`)."""
-    config = config or MonitoringConfig()
-    series: dict[str, list[list[tuple[int, float]]]] = {i: [] for i in SYMPTOM_INSTRUMENTS}
-    for episode in episodes:
-        for instrument, collected in series.items():
-            scores = [(a.session, a.total) for a in episode.series(instrument)]
-            if len(scores) >= 3:
-                collected.append(scores)
-    trajectories = {
-        instrument: fit_trajectory(instrument, collected, config)
-        for instrument, collected in series.items()
-        if collected
-    }
-    return Reference(trajectories, pooled_change_sd(e.series("srs") for e in episodes))
-
-
 def refit_organization_reference(organization: Organization) -> CaseloadReference:
     """Fit the reference from the organization's stored episodes and save it."""
-    from alliance.monitoring import Episode as ScoredEpisode
-
     forms: dict[int, list[ScoredForm]] = defaultdict(list)
     rows = (
         Administration.objects.filter(
@@ -63,7 +44,7 @@ def refit_organization_reference(organization: Organization) -> CaseloadReferenc
             ScoredForm(number, instrument, Score.from_record(record), respondent, held_on)
         )
     episodes = [ScoredEpisode.of(str(pk), series) for pk, series in forms.items()]
-    reference = fit_reference(episodes)
+    reference = reference_from_episodes(episodes)
     stored, _ = CaseloadReference.objects.update_or_create(
         organization=organization,
         defaults={"data": reference_to_dict(reference), "episodes": len(episodes)},
