@@ -8,11 +8,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import Client, Rupture
 from alliance.care.services.ruptures import (
     RuptureError,
     record_outcome,
@@ -21,11 +20,7 @@ from alliance.care.services.ruptures import (
 )
 
 from .forms import OutcomeForm, RepairStepForm, RuptureForm, first_error
-
-
-def _own_rupture(request: HttpRequest, pk: int) -> Rupture:
-    ruptures = Rupture.objects.filter(episode__client__clinician=request.user)
-    return get_object_or_404(ruptures.select_related("episode"), pk=pk)
+from .lookups import own_client, own_rupture
 
 
 def _back_to(rupture_or_client_id: int, anchor: str = "ruptures") -> HttpResponse:
@@ -35,7 +30,7 @@ def _back_to(rupture_or_client_id: int, anchor: str = "ruptures") -> HttpRespons
 @login_required
 @require_POST
 def rupture_record(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    client = own_client(request, pk)
     form = RuptureForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
@@ -69,7 +64,7 @@ def _on_rupture(
     request: HttpRequest, pk: int, form_class: type[forms.Form], service: Callable[..., object]
 ) -> HttpResponse:
     """Parse the post, record it on the clinician's own rupture, back to the rupture."""
-    rupture = _own_rupture(request, pk)
+    rupture = own_rupture(request, pk)
     form = form_class(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))

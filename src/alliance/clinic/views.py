@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from alliance.audit.trail import record_for_client
 from alliance.care.models import (
-    Client,
     FormLink,
     Membership,
     RepairStep,
@@ -35,9 +34,10 @@ from alliance.care.services.administrations import (
 )
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import client_chart, expected_bands, vega_spec, wai_profile
-from alliance.care.services.clients import ClientError, add_client
+from alliance.care.services.clients import ClientError, add_client, open_episode
 from alliance.care.services.forms import (
     create_form_link,
+    due_forms,
     due_measures,
     open_links,
     revoke_link,
@@ -50,11 +50,7 @@ from alliance.care.services.ruptures import MARKERS
 from alliance.respond.kiosk import open_kiosk
 from alliance.respond.views import answers_from, forms_context
 
-
-def _own_session(request: HttpRequest, pk: int) -> Session:
-    sessions = Session.objects.filter(episode__client__clinician=request.user)
-    return get_object_or_404(sessions.select_related("episode__client"), pk=pk)
-
+from .lookups import own_client, own_session
 
 CASELOAD_PAGE = 100
 
@@ -73,18 +69,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("client", pk=client.pk)
     rows = clinician_caseload(request.user)
-    supervision = [
-        (link.supervisee, clinician_caseload(link.supervisee, link.organization))
-        for link in supervisions(request.user)
-    ]
     roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
     is_clinician = bool(rows) or Membership.Role.CLINICIAN in roles
     # Most pressing first, a page at a time: the order is computed over the whole caseload
     # (fixed queries), only the page is rendered.
     page = Paginator(rows, CASELOAD_PAGE).get_page(request.GET.get("page"))
     supervision = [
-        (user, Paginator(sub_rows, CASELOAD_PAGE).get_page(1)) for user, sub_rows in supervision
-    ]
+        (link.supervisee, Paginator(clinician_caseload(link.supervisee, link.organization),
+                                    CASELOAD_PAGE).get_page(1))
+        for link in supervisions(request.user)
+    ]  # fmt: skip
     context = {"page": page, "supervision": supervision, "is_clinician": is_clinician,
                "is_admin": Membership.Role.ADMIN in roles}  # fmt: skip
     return render(request, "clinic/caseload.html", context)
@@ -102,7 +96,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
                "can_edit": may_change(request.user, client)}  # fmt: skip
     context |= _rupture_choices(chart)
     context |= _timeline(chart, whole=request.GET.get("timeline") == "all")
-    episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+    episode = open_episode(client)
     context["plan"] = describe_plan(episode.measure_plan) if episode else None
     return render(request, "clinic/client.html", context)
 
@@ -146,14 +140,14 @@ def _rupture_choices(chart: dict[str, Any]) -> dict[str, Any]:
 @login_required
 @require_POST
 def session_start(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    client = own_client(request, pk)
     session = start_session(client=client)
     return redirect("session", pk=session.pk)
 
 
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_session(request, pk)
+    session = own_session(request, pk)
     context = _session_context(session)
     record_for_client("read", session, session.episode.client, detail="session forms")
     if request.method == "POST":
@@ -172,29 +166,33 @@ def _session_context(
 ) -> dict[str, Any]:
     """The session page: the client's measures due, and the therapist's own form when the
     plan has one due and it is not yet filled."""
-    therapist = [
-        name
-        for name in due_measures(session, "therapist")
-        if not session.administrations.filter(instrument=name).exists()
-    ]
+    due = due_forms(session)
     return {
         "session": session,
         "client": session.episode.client,
-        "due": due_measures(session),
+        "due": due["client"],
         "link_url": None,
-        "therapist_forms": forms_context(therapist, posted or {}, problems or []),
+        "therapist_forms": forms_context(
+            _therapist_unfilled(session, due["therapist"]), posted or {}, problems or []
+        ),
         "stored": session.administrations.filter(amended_by__isnull=True).order_by("id"),
         "open_links": open_links(session),
         "submission_key": secrets.token_hex(16),
     }
 
 
+def _therapist_unfilled(session: Session, due: list[str]) -> list[str]:
+    """The therapist's forms due at this session and not yet filled in it."""
+    filled = set(session.administrations.values_list("instrument", flat=True))
+    return [name for name in due if name not in filled]
+
+
 @login_required
 @require_POST
 def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
     """The therapist's own forms (the WAI-SR therapist version), stored whole or not at all."""
-    session = _own_session(request, pk)
-    names = [form["id"] for form in _session_context(session)["therapist_forms"]["forms"]]
+    session = own_session(request, pk)
+    names = _therapist_unfilled(session, due_forms(session)["therapist"])
     if not names:
         # Already stored (a double tap) or not in the plan for this session.
         messages.info(request, "No form of yours is due at this session.")
@@ -222,8 +220,8 @@ def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
-    episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+    client = own_client(request, pk)
+    episode = open_episode(client)
     if episode is None:
         messages.error(request, "this client has no open episode")
     else:
@@ -243,7 +241,7 @@ def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def client_export(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    client = own_client(request, pk)
     response = JsonResponse(export_client(client), json_dumps_params={"indent": 1})
     response["Content-Disposition"] = f'attachment; filename="client-{client.pk}.json"'
     return response
@@ -252,7 +250,7 @@ def client_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(Client.objects.filter(clinician=request.user), pk=pk)
+    client = own_client(request, pk)
     try:
         erase_client(client=client, confirm_code=request.POST.get("confirm", ""))
     except ErasureError as exc:
@@ -276,13 +274,13 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_kiosk(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _own_session(request, pk)
+    session = own_session(request, pk)
     return open_kiosk(request, session, due_measures(session))
 
 
 @login_required
 def session_status(request: HttpRequest, pk: int) -> JsonResponse:
-    session = _own_session(request, pk)
+    session = own_session(request, pk)
     feedback = session_feedback(session)
     # Polled every 2 s: audited when it shows forms not shown before, not at every poll.
     seen_key = f"audit-seen-{session.pk}"

@@ -58,3 +58,8 @@ def add_client(
     except IntegrityError:
         raise ClientError(f"the code {code!r} is already in use in this organization") from None
     return client
+
+
+def open_episode(client: Client) -> Episode | None:
+    """The client's current course of treatment: the latest episode not ended."""
+    return client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()

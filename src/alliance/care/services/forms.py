@@ -17,15 +17,21 @@ from alliance.measures import ScoringError, get_definition, score
 
 from ..models import Administration, FormLink, Session
 from .administrations import SubmissionError, record_administration, refresh_signals
+from .clients import open_episode
 
 LINK_LIFETIME = dt.timedelta(hours=24)
 
 
 def due_measures(session: Session, respondent: str = "client") -> list[str]:
-    """The measures `respondent` fills at this session under the episode's plan:
-    every-session measures, and windowed ones (WAI-SR at 3-4 and 8-10) not yet given in
-    their window (given earlier in this very session still counts as due, so the page keeps
-    showing what the session's forms were)."""
+    """The measures `respondent` fills at this session under the episode's plan."""
+    return due_forms(session)[respondent]
+
+
+def due_forms(session: Session) -> dict[str, list[str]]:
+    """The measures due at this session under the episode's plan, by respondent (client,
+    therapist): every-session measures, and windowed ones (WAI-SR at 3-4 and 8-10) not yet
+    given in their window (given earlier in this very session still counts as due, so the
+    page keeps showing what the session's forms were)."""
     plan = session.episode.measure_plan
     given = set(
         Administration.objects.filter(session__episode=session.episode).values_list(
@@ -41,7 +47,10 @@ def due_measures(session: Session, respondent: str = "client") -> list[str]:
             continue
         if name not in due:
             due.append(name)
-    return [name for name in due if get_definition(name).respondent == respondent]
+    by_respondent: dict[str, list[str]] = {"client": [], "therapist": []}
+    for name in due:
+        by_respondent[get_definition(name).respondent].append(name)
+    return by_respondent
 
 
 def token_hash(token: str) -> str:
@@ -148,7 +157,7 @@ def start_session(*, client: Any, held_on: dt.date | None = None) -> Session:
 
     today = held_on or timezone.localdate()
     with transaction.atomic():
-        episode = client.episodes.filter(ended_on__isnull=True).order_by("-started_on").first()
+        episode = open_episode(client)
         if episode is None:
             episode = Episode.objects.create(client=client, started_on=today)
         last = episode.sessions.order_by("-number").values_list("number", flat=True).first()
