@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
-from alliance.care.models import Membership
+from alliance.care.services.admin import admin_organization
 
 from .models import AuditEvent
 from .trail import record
@@ -23,14 +23,10 @@ COLUMNS = ("id", "at", "username", "action", "object_type", "object_id", "client
 
 def _entries(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str], int]:
     """The signed-in admin's organization's entries, filtered by the query string."""
-    membership = (
-        Membership.objects.filter(user=request.user, role=Membership.Role.ADMIN)
-        .order_by("organization_id")
-        .first()
-    )
-    if membership is None:
+    organization = admin_organization(request.user)
+    if organization is None:
         raise Http404  # not an admin: the page does not exist for them
-    organization_id = membership.organization_id
+    organization_id = organization.pk
     entries = AuditEvent.objects.filter(organization_id_at_time=organization_id)
     filters = {key: request.GET.get(key, "").strip()[:64] for key in ("user", "client", "action")}
     if filters["user"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -53,21 +55,16 @@ class RequireTwoFactorMiddleware:
             and mfa_required()
         ):
             target = "two-factor-verify" if user_has_device(user) else "two-factor-setup"
-            return redirect(f"{_url(target)}?next={request.path}")
+            query = urlencode({"next": request.path}, safe="/")
+            return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)
-
-
-def _url(name: str) -> str:
-    from django.urls import reverse
-
-    return reverse(name)
 
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return _url("caseload")
+    return reverse("caseload")
 
 
 @never_cache
