@@ -110,7 +110,7 @@ def bench_caseload(sizes: list[int], repeats: int) -> None:
             episode = Episode.objects.create(
                 client=client, started_on=history.administrations[0].date
             )
-            forms = ((a.session, a.date, a.instrument, a.score) for a in history)
+            forms = ((a.session_number, a.date, a.instrument, a.score) for a in history)
             import_episode_forms(episode=episode, forms=forms)
             made += 1
         build = time.perf_counter() - start
@@ -176,7 +176,8 @@ def bench_round_trip(submitters: int, submits: int) -> None:
     from django.contrib.auth import get_user_model
 
     from alliance.care.models import Administration, Client, Organization
-    from alliance.care.services.forms import create_form_link, start_session
+    from alliance.care.services.links import create_form_link
+    from alliance.care.services.sessions import start_session
 
     organization = Organization.objects.get(slug="bench")
     user = get_user_model().objects.get(username="bench-clinician")

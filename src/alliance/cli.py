@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alliance.measures import DefinitionError, ScoringError, WordingError, definitions, score
+from alliance.measures import (
+    DefinitionError,
+    ScoringError,
+    WordingError,
+    definitions,
+    parse_cutoff_overrides,
+    score,
+    set_site_cutoffs,
+)
 from alliance.measures.answers_json import parse_answers
 from alliance.measures.definition import Definition
 from alliance.measures.wording import form_text, install_wording
@@ -133,6 +141,14 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--lenient", action="store_true", help="1 SD rupture threshold instead of 2 SD"
     )
+    analyze.add_argument(
+        "--cutoff",
+        action="append",
+        default=[],
+        metavar="INSTRUMENT.NAME=VALUE",
+        help="use another cutoff for this run, e.g. srs.alliance_concern=35.9 (as a site's "
+        "cutoffs.toml does): scores' flags and the monitoring rules follow it",
+    )
     analyze.add_argument("--reference", type=Path, help="use a saved reference (trajectories)")
     analyze.add_argument("--save-reference", type=Path, help="save this caseload's reference")
     analyze.set_defaults(run=_analyze)
@@ -148,7 +164,7 @@ def _web() -> Any:
 def _manage(arguments: list[str]) -> int:
     """Pass the arguments through to Django's management commands."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.web.settings")
-    from alliance.measures.wording import data_dir
+    from alliance.measures.site import data_dir
 
     if not os.environ.get("DATABASE_URL"):
         data_dir().mkdir(parents=True, exist_ok=True)  # where the SQLite file lives
@@ -268,6 +284,11 @@ def _analyze(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():
         raise _Usage(f"no such file: {args.file}")
+    if args.cutoff:
+        try:
+            set_site_cutoffs(parse_cutoff_overrides(args.cutoff))
+        except DefinitionError as exc:
+            raise _Usage(str(exc)) from None
     config = MonitoringConfig.lenient() if args.lenient else MonitoringConfig()
     report = JsonReport(sys.stdout) if args.format == "json" else TableReport(sys.stdout)
     show_progress = sys.stderr.isatty()

@@ -13,14 +13,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, TextIO
 
 import numpy as np
 
 from alliance.measures import get_definition, score
-from alliance.monitoring.types import Administration, Episode, Respondent
+from alliance.monitoring.types import Respondent, ScoredAdministration, ScoredEpisode
+
+from .synthetic_srs import (
+    PlantedRupture,
+    items,
+    lines,
+    rupture_srs,
+    split,
+    srs_deficit,
+    stable_srs,
+    withdrawal_srs,
+)
 
 Course = Literal["improver", "flat", "deteriorator"]
 SymptomInstrument = Literal["phq-9", "ors"]
@@ -39,17 +50,6 @@ FIELDS = (
 Form = tuple[int, str, dict[str, float], Respondent]  # session, instrument, answers, respondent
 WAI_SESSIONS = (3, 8)
 ALLIANCE_OUTCOME_WEIGHT = 1.5  # gives r of about .23-.27 between early SRS and PHQ-9 change
-SRS_CUTOFF = 360  # tenths: the default "at or below 36" alliance concern
-STABLE_FLOOR = 364  # tenths: stable clients stay clear of the cutoff even after rounding
-
-
-@dataclass(frozen=True)
-class PlantedRupture:
-    session: int
-    drop: float
-    repaired: bool
-    repair_session: int | None
-    exceeds_pre: bool
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class ClientTruth:
 
 @dataclass(frozen=True)
 class Caseload:
-    episodes: tuple[Episode, ...]
+    episodes: tuple[ScoredEpisode, ...]
     truth: dict[str, ClientTruth]
 
 
@@ -166,7 +166,7 @@ def _client(
     instrument: SymptomInstrument,
     self_harm: bool,
     strength: float,
-) -> tuple[Episode, ClientTruth]:
+) -> tuple[ScoredEpisode, ClientTruth]:
     client_id, clinician_id = f"C{index + 1:04d}", f"T{int(rng.integers(clinicians)) + 1:02d}"
     n = int(rng.integers(sessions[0], sessions[1] + 1))
     # A rupture needs four sessions before it and one after; a withdrawal two low sessions.
@@ -177,15 +177,15 @@ def _client(
     withdrawal_from: int | None = None
     low_at: set[int] = set()
     if alliance == "rupture":
-        srs, rupture = _rupture_srs(rng, n)
+        srs, rupture = rupture_srs(rng, n)
         ruptures = (rupture,)
     elif alliance == "withdrawal":
-        srs, withdrawal_from = _withdrawal_srs(rng, n)
+        srs, withdrawal_from = withdrawal_srs(rng, n)
     else:
-        srs, low_at = _stable_srs(rng, n, strength)
+        srs, low_at = stable_srs(rng, n, strength)
     profile = rng.dirichlet([5.0] * 4)
     forms: list[Form] = [
-        (s + 1, "srs", _lines(_srs_deficit(rng, total, profile, s in low_at)), "client")
+        (s + 1, "srs", lines(srs_deficit(rng, total, profile, s in low_at)), "client")
         for s, total in enumerate(srs)
     ]
 
@@ -193,7 +193,7 @@ def _client(
     if instrument == "ors":
         weights = rng.dirichlet([4.0] * 4)
         for s, total in enumerate(_course(rng, _SPECS["ors"], course, n, None)):
-            forms.append((s + 1, "ors", _lines(_split(rng, 400 - total, 100, weights)), "client"))
+            forms.append((s + 1, "ors", lines(split(rng, 400 - total, 100, weights)), "client"))
     else:
         phq = _course(rng, _SPECS["phq-9"], course, n, None)
         gad = _course(rng, _SPECS["gad-7"], course, n, phq[0])
@@ -206,15 +206,15 @@ def _client(
         gad_weights = rng.dirichlet([3.0] * 7)
         for s in range(n):
             item9 = int(rng.integers(1, 3)) if s + 1 in self_harm_sessions else 0
-            answers = _items([*_split(rng, phq[s] - item9, 3, phq_weights)[:8], item9])
+            answers = items([*split(rng, phq[s] - item9, 3, phq_weights)[:8], item9])
             if phq[s] > 0:  # item 10 is asked only when some problem was checked
                 answers["10"] = min(3, max(0, round(phq[s] / 8 + rng.normal(0.0, 0.5))))
             forms.append((s + 1, "phq-9", answers, "client"))
-            forms.append((s + 1, "gad-7", _items(_split(rng, gad[s], 3, gad_weights)), "client"))
+            forms.append((s + 1, "gad-7", items(split(rng, gad[s], 3, gad_weights)), "client"))
 
     forms += _wai_forms(rng, srs)
     administrations = [
-        Administration(session, name, score(name, answers), respondent, dates[session - 1])
+        ScoredAdministration(session, name, score(name, answers), respondent, dates[session - 1])
         for session, name, answers, respondent in forms
     ]
     truth = ClientTruth(
@@ -227,133 +227,7 @@ def _client(
         self_harm_sessions,
         stable_alliance=alliance == "stable",
     )
-    return Episode.of(client_id, administrations, clinician_id), truth
-
-
-Bound = float | Sequence[float]
-
-
-def _walk(
-    rng: Rng, prev: int | None, n: int, target: Bound, lb: Bound, ub: Bound, step: int, sd: float
-) -> list[int]:
-    """A mean-reverting walk in whole tenths: each step within +-step, each value in [lb, ub]
-    (a number or one per session). Bounds that move by at most a step keep both limits true
-    at once, which is how the hard constraints (no fall of 2 points, never at or below 36)
-    are guaranteed rather than hoped for."""
-    t, lo, hi = (v if isinstance(v, Sequence) else [v] * n for v in (target, lb, ub))
-    out = []
-    for i, e in enumerate(rng.normal(0.0, sd, n).tolist()):
-        x = t[i] + e if prev is None else prev + 0.4 * (t[i] - prev) + e
-        if prev is not None:
-            x = min(max(x, prev - step), prev + step)
-        prev = int(min(max(round(x), lo[i]), hi[i]))
-        out.append(prev)
-    return out
-
-
-def _stable_srs(rng: Rng, n: int, strength: float = 0.0) -> tuple[list[int], set[int]]:
-    """High totals drifting up (the SRS ceiling effect), and the sessions (0-based) that get
-    one line below 8. 40/40 only in a perfect rater's streak, so every run of perfect scores
-    in a caseload is a planted one."""
-    flavour = rng.random()
-    perfect, low_line = flavour < 0.1, 0.1 <= flavour < 0.25
-    # A low line needs a total of 37.8 or less to fit (2.1 short on one line), so those
-    # clients sit a little lower.
-    top = 380 if low_line else 390
-    # Stronger alliances start higher on the line, within the same range.
-    centre = (368 + top) / 2 + strength * (top - 368) / 4
-    base = rng.uniform(392, 398) if perfect else min(max(centre + rng.normal(0, 3), 368), top)
-    slope = rng.uniform(0.0, 12.0) / max(n - 1, 1)
-    lb, ub = [float(STABLE_FLOOR)] * n, [399.0] * n
-    if perfect:
-        length = min(n, int(rng.integers(3, 6)))
-        begin = int(rng.integers(0, n - length + 1))
-        for s in range(begin + length):
-            # The floor rises 1.4 per session into the streak so the walk can reach it.
-            lb[s] = max(STABLE_FLOOR, 400 - 14 * max(begin - s, 0))
-            ub[s] = 400 if s >= begin else 399
-    series = _walk(rng, None, n, [base + slope * s for s in range(n)], lb, ub, 14, 5.0)
-    if not low_line:
-        return series, set()
-    room = [s for s, t in enumerate(series) if t <= 400 - 22]
-    return series, set(rng.permutation(room)[: int(rng.integers(1, 3))].tolist())
-
-
-def _rupture_srs(rng: Rng, n: int) -> tuple[list[int], PlantedRupture]:
-    at = int(rng.integers(5, n))  # session 5..n-1: four changes before it, one session after
-    # Steady before (steps within 0.9) so the client's own SD is small; at most 39.0 so a
-    # repair can exceed the pre-drop total.
-    series = _walk(rng, None, at - 1, rng.uniform(372, 386), 366, 390, 9, 3.5)
-    pre = series[-1]
-    low = pre - int(rng.integers(50, 81))
-    series.append(low)
-    repaired, exceeds, repair_session = bool(rng.random() < 0.6), False, None
-    if repaired:
-        lag = int(rng.integers(1, min(3, n - at) + 1))
-        for j in range(1, lag):  # a climb back that stays below the pre-drop total
-            series.append(
-                max(series[-1], low + round((pre - low) * j / lag * rng.uniform(0.5, 0.9)))
-            )
-        exceeds = bool(rng.random() < 0.5)
-        series.append(min(400, pre + int(rng.integers(3, 11))) if exceeds else pre)
-        repair_session = at + lag
-        series += _walk(
-            rng, series[-1], n - repair_session, series[-1] + 3, STABLE_FLOOR, 399, 9, 3.5
-        )
-    else:
-        # Unrepaired: hovers near the new low, always at least 2.2 below the pre-drop total.
-        target = low + rng.uniform(0, 10)
-        series += _walk(rng, low, n - at, target, max(low - 30, 150), pre - 22, 8, 3.0)
-    rupture = PlantedRupture(at, round((pre - low) / 10, 1), repaired, repair_session, exceeds)
-    return series, rupture
-
-
-def _withdrawal_srs(rng: Rng, n: int) -> tuple[list[int], int]:
-    start = int(rng.integers(min(5, n - 1), n))  # at least two sessions in the low stretch
-    before, rest = start - 1, n - start + 1
-    # The ceiling falls 1.2 per session to 37.0 just before the stretch, and the step into it
-    # is 0.6 to 1.8: even that first fall stays under 2 points, a slide rather than a rupture.
-    ub = [min(399.0, 370 + 12 * (before - 1 - s)) for s in range(before)]
-    pre = _walk(rng, None, before, rng.uniform(372, 388), STABLE_FLOOR, ub, 12, 4.0)
-    first = int(rng.integers(pre[-1] - 18, min(pre[-1] - 6, 358) + 1))
-    target = [first - 3.5 * j for j in range(1, rest)]
-    low = _walk(rng, first, rest - 1, target, 325, first, 8, 2.5)
-    return [*pre, first, *low], start
-    return pre + low, start
-
-
-def _srs_deficit(rng: Rng, total: int, profile: np.ndarray, low_line: bool) -> list[int]:
-    """Tenths short of 10 on each line; with `low_line` one line (usually Goals and Topics,
-    the classic drift) gets at least 2.1 of them, so it reads below 8."""
-    deficit = 400 - total
-    weights = profile * rng.gamma(6.0, 1.0, 4)
-    if not low_line:
-        return _split(rng, deficit, 100, weights / weights.sum())
-    line = 1 if rng.random() < 0.5 else int(rng.integers(4))
-    own = int(rng.integers(21, min(deficit, 32) + 1))
-    others = np.delete(weights, line)
-    rest = _split(rng, deficit - own, 100, others / others.sum())
-    rest.insert(line, own)
-    return rest
-
-
-def _lines(deficit: list[int]) -> dict[str, float]:
-    return _items([(100 - d) / 10 for d in deficit])
-
-
-def _items(values: Sequence[float]) -> dict[str, float]:
-    return {str(k + 1): v for k, v in enumerate(values)}
-
-
-def _split(rng: Rng, total: int, cap: int, weights: np.ndarray) -> list[int]:
-    """`total` units over items (each 0..cap) in proportion to `weights`, summing exactly."""
-    values: list[int] = rng.multinomial(total, weights).tolist()
-    while max(values) > cap and (excess := sum(max(0, v - cap) for v in values)) > 0:
-        values = [min(v, cap) for v in values]
-        open_ = [k for k, v in enumerate(values) if v < cap and weights[k] > 0]
-        for k in rng.choice(open_, size=excess).tolist():  # may overshoot; the loop re-checks
-            values[k] += 1
-    return values
+    return ScoredEpisode.of(client_id, administrations, clinician_id), truth
 
 
 def _course(rng: Rng, spec: _Spec, course: Course, n: int, anchor: int | None) -> list[int]:
@@ -419,7 +293,7 @@ def _wai_forms(rng: Rng, srs: list[int]) -> list[Form]:
             mean = min(max(level, 1.3), 4.9) - (dip if k == weak else 0.0)
             for item in sub.items:
                 values[int(item) - 1] = min(5, max(1, round(mean + rng.normal(0.0, 0.45))))
-        forms.append((session, name, _items(values), respondent))
+        forms.append((session, name, items(values), respondent))
     return forms
 
 
@@ -430,7 +304,7 @@ def iter_long_rows(caseload: Caseload) -> Iterator[dict[str, str]]:
         for a in episode.administrations:
             date = a.date.isoformat() if a.date else ""
             for item, value in a.score.answers.items():
-                row = (episode.client_id, a.session, date, a.instrument, item, value, who)
+                row = (episode.client_id, a.session_number, date, a.instrument, item, value, who)
                 yield dict(zip(FIELDS, map(str, (*row, a.respondent)), strict=True))
 
 

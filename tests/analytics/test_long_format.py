@@ -34,7 +34,10 @@ def test_it_groups_rows_into_scored_administrations_per_client(tmp_path: Path) -
     blocks = clients(path)
     assert [b.episode.client_id for b in blocks] == ["A", "B"]
     a = blocks[0].episode
-    assert [(x.session, x.instrument, x.total) for x in a] == [(1, "srs", 36.5), (2, "srs", 32.0)]
+    assert [(x.session_number, x.instrument, x.total) for x in a] == [
+        (1, "srs", 36.5),
+        (2, "srs", 32.0),
+    ]
     assert a.clinician_id == "T1" and blocks[0].rows == 8
     assert str(a.administrations[0].date) == "2026-01-01"
 
@@ -92,7 +95,7 @@ def test_it_skips_bad_rows_and_forms_when_asked_and_reports_each(tmp_path: Path)
     )
     problems: list[InputError] = []
     (block,) = clients(write(tmp_path, body), on_problem=problems.append)
-    assert [a.session for a in block.episode] == [1, 3]  # session 2's form is left out whole
+    assert [a.session_number for a in block.episode] == [1, 3]  # session 2's form is left out whole
     assert [p.line for p in problems] == [6, 7]
     assert "not a number" in problems[0].message and "item 1 not answered" in problems[1].message
 
@@ -119,7 +122,7 @@ def test_it_keeps_a_self_harm_answer_from_a_form_it_cannot_score(tmp_path: Path)
     (block,) = clients(path, on_problem=problems.append)
     assert block.episode.administrations == ()
     (alert,) = block.alerts
-    assert (alert.kind, alert.severity, alert.session) == ("self_harm_risk", "urgent", 1)
+    assert (alert.kind, alert.severity, alert.session_number) == ("self_harm_risk", "urgent", 1)
     assert alert.evidence == {"item_9": 2, "phq9_total": None, "form_scored": False}
     assert "self-harm endorsed" in problems[0].message
 

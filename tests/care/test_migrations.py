@@ -69,3 +69,45 @@ def test_the_signal_current_migration_flags_each_episodes_latest_session() -> No
     )
     assert sorted(flagged) == [(1, False), (2, True)]
     call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_typed_plan_migration_converts_stored_plans_and_back() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from alliance.care.measure_plan import MeasurePlan
+
+    before = [("care", "0009_signal_current")]
+    after = [("care", "0010_signal_identity_and_typed_plan")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    user = apps.get_model("auth", "User").objects.create(username="m2")
+    organization = apps.get_model("care", "Organization").objects.create(name="O", slug="o2")
+    client = apps.get_model("care", "Client").objects.create(
+        organization=organization, clinician=user, code="M-2"
+    )
+    old = {"every_session": ["srs", "ors", "srs"],
+           "windows": [{"instrument": "wai-sr", "target": 3, "from": 3, "to": 4},
+                       {"instrument": "wai-sr-t", "target": 8, "from": 8, "to": 10},
+                       {"instrument": "wai-sr", "target": 9, "from": 9, "to": 2}]}  # fmt: skip
+    episode = apps.get_model("care", "Episode").objects.create(
+        client=client, started_on="2026-01-05", measure_plan=old
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    from alliance.care.models import Episode
+
+    plan = Episode.objects.get(pk=episode.pk).measure_plan
+    assert isinstance(plan, MeasurePlan)
+    assert plan.every_session == ("srs", "ors")
+    assert [(w.instrument, w.first, w.last) for w in plan.windows] == [
+        ("wai-sr", 3, 4), ("wai-sr-t", 8, 10),  # the backwards window is left out
+    ]  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    back = apps.get_model("care", "Episode").objects.get(pk=episode.pk).measure_plan
+    assert back["windows"][0] == {"instrument": "wai-sr", "target": 3, "from": 3, "to": 4}
+    call_command("migrate", verbosity=0)

@@ -8,13 +8,14 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from alliance.care.models import Client, Episode, Organization
-from alliance.care.services.forms import due_measures, start_session
+from alliance.care.services.due import due_instruments
 from alliance.care.services.plans import (
     PlanError,
     describe_plan,
     parse_windows,
     update_measure_plan,
 )
+from alliance.care.services.sessions import start_session
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +58,14 @@ def test_an_edited_plan_changes_what_is_due_for_client_and_therapist(episode: Ep
     update_measure_plan(episode=episode, every_session=["srs", "ors", "srs"],
                         wai_windows="2-3", therapist_wai=True)  # fmt: skip
     episode.refresh_from_db()
-    assert episode.measure_plan["every_session"] == ["srs", "ors"]
+    assert episode.measure_plan.every_session == ("srs", "ors")
     first = start_session(client=episode.client)
     second = start_session(client=episode.client)
-    assert due_measures(first) == ["srs", "ors"] and due_measures(first, "therapist") == []
-    assert due_measures(second) == ["srs", "ors", "wai-sr"]
-    assert due_measures(second, "therapist") == ["wai-sr-t"]
+    assert due_instruments(first) == {"client": ["srs", "ors"], "therapist": []}
+    assert due_instruments(second) == {
+        "client": ["srs", "ors", "wai-sr"],
+        "therapist": ["wai-sr-t"],
+    }
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from django.core.management import call_command
 
 from alliance.care.models import CaseloadReference, Client, Episode, Organization, SignalRecord
 from alliance.care.services.administrations import import_episode_forms
-from alliance.care.services.chart import client_chart, expected_bands, vega_spec
+from alliance.care.services.chart import client_chart
 from alliance.care.services.reference import expected_band, refit_organization_reference
+from alliance.clinic.chart_spec import vega_spec
 from alliance.monitoring.trajectory import reference_from_dict
 from alliance.synthetic import generate_caseload
 
@@ -26,30 +27,35 @@ def organization_with(clients: int) -> Organization:
         client = Client.objects.create(organization=organization, clinician=user,
                                        code=scored.client_id)  # fmt: skip
         episode = Episode.objects.create(client=client, started_on=scored.administrations[0].date)
-        forms = ((a.session, a.date, a.instrument, a.score) for a in scored)
+        forms = ((a.session_number, a.date, a.instrument, a.score) for a in scored)
         import_episode_forms(episode=episode, forms=forms)
     return organization
 
 
 def test_a_fitted_reference_drives_not_on_track_and_the_band() -> None:
     organization = organization_with(120)
-    methods = {s.evidence["method"] for s in SignalRecord.objects.filter(kind="not_on_track")}
+    methods = {
+        s.evidence["method"] for s in SignalRecord.objects.in_force().filter(kind="not_on_track")
+    }
     assert methods == {"rule_fallback"}  # no reference yet
     out = io.StringIO()
     call_command("refit_reference", stdout=out)
     assert "org: reference from 120 episodes; expected trajectories for " in out.getvalue()
     reference = reference_from_dict(CaseloadReference.objects.get(organization=organization).data)
     assert reference.trajectories["phq-9"] is not None and reference.pooled_srs_sd
-    methods = {s.evidence["method"] for s in SignalRecord.objects.filter(kind="not_on_track")}
+    methods = {
+        s.evidence["method"] for s in SignalRecord.objects.in_force().filter(kind="not_on_track")
+    }
     assert methods == {"expected_trajectory"}
     client = Client.objects.filter(episodes__sessions__administrations__instrument="phq-9").first()
-    chart = client_chart(client)  # type: ignore[arg-type]
-    bands = expected_bands(client, chart)  # type: ignore[arg-type]
+    assert client is not None
+    chart = client_chart(client)
+    bands = chart.expected_bands
     phq = [b for b in bands if b["measure"] == "PHQ-9"]
-    sessions = [r.number for r in chart["rows"] if "phq-9" in r.totals]
-    assert [b["session"] for b in phq] == sessions
+    sessions = [r.session_number for r in chart.rows if "phq-9" in r.totals]
+    assert phq and [b["session"] for b in phq] == sessions
     assert all(b["low"] < b["expected"] < b["high"] for b in phq)
-    area = vega_spec(chart, [], bands)["vconcat"][1]
+    area = vega_spec(chart)["vconcat"][1]
     assert area["layer"][0]["data"]["values"] == bands and "shaded" in area["title"]["subtitle"]
 
 

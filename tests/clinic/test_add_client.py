@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from alliance.care.models import Client, Membership, Organization
+from alliance.care.services.clients import ClientError, add_client
+from alliance.errors import DomainError
 
 from .test_caseload_pages import signed_in
 
@@ -26,8 +28,8 @@ def test_it_adds_a_client_with_an_episode_and_the_default_plan(clinician: object
     client = Client.objects.get(code="C-0142")
     assert response.status_code == 302 and response["Location"] == f"/clients/{client.pk}/"
     plan = client.episodes.get().measure_plan
-    assert plan["every_session"] == ["srs", "ors"]
-    assert [w["target"] for w in plan["windows"]] == [3, 8]
+    assert plan.every_session == ("srs", "ors")
+    assert [(w.first, w.last) for w in plan.windows] == [(3, 4), (8, 10)]
 
 
 @pytest.mark.parametrize("code", ["", "Jane Smith", "<script>", "x" * 41])
@@ -42,3 +44,27 @@ def test_it_refuses_a_code_already_in_use(clinician: object) -> None:
     browser.post("/", {"code": "C-1"})
     page = browser.post("/", {"code": "C-1"}, follow=True).content.decode()
     assert "already in use" in page and Client.objects.count() == 1
+
+
+def test_it_refuses_someone_who_is_not_a_member_of_an_organization() -> None:
+    loner = get_user_model().objects.create_user("loner")
+    page = signed_in(loner).post("/", {"code": "C-1"}, follow=True).content.decode()
+    assert "you are not a member of an organization" in page and not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("organization", "code", "error"),
+    [
+        (None, "C-1", "not_a_member"),
+        ("org", "Jane Smith", "bad_code"),
+        ("org", "C-1", "code_taken"),
+    ],
+)
+def test_it_refuses_with_a_stable_code(
+    clinician: object, organization: str | None, code: str, error: str
+) -> None:
+    org = Organization.objects.get(slug=organization) if organization else None
+    add_client(clinician=clinician, organization=Organization.objects.get(slug="org"), code="C-1")
+    with pytest.raises(ClientError) as refused:
+        add_client(clinician=clinician, organization=org, code=code)
+    assert isinstance(refused.value, DomainError) and refused.value.code == error

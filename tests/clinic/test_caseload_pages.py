@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client as Browser
 
-from alliance.care.models import Client, Episode, Organization
+from alliance.care.models import Client, Episode, Membership, Organization
 from alliance.care.services.administrations import import_episode_forms
 from alliance.measures import score
 
@@ -28,6 +28,10 @@ def phq9(item9: int) -> object:
 
 def add_client(user: object, code: str, forms: list[tuple[int, str, object]]) -> Client:
     organization, _ = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
+    # A clinician reaches their clients within their own organization only: one who is not
+    # yet a member of any becomes a clinician of this one.
+    if not Membership.objects.filter(user=user).exists():
+        Membership.objects.create(organization=organization, user=user, role="clinician")
     client = Client.objects.create(organization=organization, clinician=user, code=code)
     episode = Episode.objects.create(client=client, started_on=DAY)
     import_episode_forms(
@@ -78,8 +82,8 @@ def test_it_reads_the_caseload_in_a_fixed_number_of_queries(
     browser = signed_in(clinician)
     add_client(clinician, "X-0", [(1, "srs", srs(8.0))])
     with django_assert_num_queries(9):  # type: ignore[operator]
-        browser.get("/")  # session, user, clients, signals, supervisees, roles; the session renewed
-        # (savepoint, update, release) so that it expires only after inactivity
+        browser.get("/")  # session, user, membership, clients, signals, supervisees; the
+        # session renewed (savepoint, update, release) so that it expires only after inactivity
     for n in range(1, 25):
         add_client(clinician, f"X-{n}", [(1, "srs", srs(8.0)), (2, "srs", srs(9.0))])
     with django_assert_num_queries(9):  # type: ignore[operator]
@@ -162,7 +166,7 @@ def test_a_long_course_shows_the_latest_timeline_and_open_safety_signals(
 
 
 def test_starting_a_session_keeps_the_clients_flags_in_view(clinician: object) -> None:
-    from alliance.care.services.forms import start_session
+    from alliance.care.services.sessions import start_session
 
     client = add_client(clinician, "K-1", [(1, "srs", srs(9.5)), (2, "srs", srs(7.0))])
     before = signed_in(clinician).get("/").content.decode()

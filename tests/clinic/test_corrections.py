@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
-from alliance.care.models import Administration, Client, Organization, SignalRecord
+from alliance.care.models import Administration, Client, Membership, Organization, SignalRecord
 from alliance.care.services.administrations import record_administration
-from alliance.care.services.forms import start_session
+from alliance.care.services.sessions import start_session
 
 from .test_caseload_pages import signed_in
 
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def stored() -> Administration:
     organization = Organization.objects.create(name="Org", slug="org")
     user = get_user_model().objects.create_user("clinician1")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
     client = Client.objects.create(organization=organization, clinician=user, code="F-1")
     session = start_session(client=client, held_on=dt.date(2026, 3, 2))
     # Typed in from paper with a slip: 3.0 instead of 9.0 on the third line.
@@ -48,7 +49,7 @@ def test_a_correction_is_stored_beside_the_original(stored: Administration) -> N
     assert (original.total, correction.total) == (30.7, 36.7)
     assert correction.amends == original and correction.entered_by == user
     assert correction.amendment_reason == "typing slip"
-    assert not SignalRecord.objects.filter(kind="alliance_concern").exists()  # 36.7 > 36
+    assert not SignalRecord.objects.in_force().filter(kind="alliance_concern").exists()  # 36.7 > 36
     page = browser.get(f"/sessions/{stored.session_id}/").content.decode()
     assert "SRS 36.7" in page and "(corrected: typing slip)" in page and "SRS 30.7" not in page
     # The original can no longer be corrected: only the latest version.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from alliance.care.models import Administration, Client, Episode, Organization
-from alliance.care.services.forms import start_session
+from alliance.care.models import Administration, Client, Episode, Membership, Organization
+from alliance.care.services.sessions import start_session
 
 from .test_caseload_pages import signed_in
 
@@ -19,6 +19,7 @@ WAI_T = {f"wai-sr-t-{n}": "4" for n in range(1, 13)}
 def client_record() -> Client:
     organization = Organization.objects.create(name="Org", slug="org")
     user = get_user_model().objects.create_user("clinician1")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
     client = Client.objects.create(organization=organization, clinician=user, code="T-3")
     Episode.objects.create(client=client, started_on="2026-01-05")
     return client
@@ -42,7 +43,7 @@ def test_a_bad_plan_is_refused_with_the_reason(client_record: Client) -> None:
     bad = {"every_session": ["srs"], "wai_windows": "3 to 4"}
     page = browser.post(f"/clients/{client_record.pk}/plan/", bad, follow=True).content.decode()
     assert "is not" in page and "written like 3-4" in page
-    assert client_record.episodes.get().measure_plan["every_session"] == ["srs", "phq-9", "gad-7"]
+    assert client_record.episodes.get().measure_plan.every_session == ("srs", "phq-9", "gad-7")
 
 
 def test_the_therapist_form_is_stored_whole_once(client_record: Client) -> None:
@@ -70,5 +71,5 @@ def test_no_one_else_may_edit_the_plan_or_fill_the_therapist_form(client_record:
     assert other.post(f"/clients/{client_record.pk}/plan/", plan).status_code == 404
     session = start_session(client=client_record)
     assert other.post(f"/sessions/{session.pk}/therapist-forms/", WAI_T).status_code == 404
-    assert client_record.episodes.get().measure_plan["every_session"] == ["srs", "phq-9", "gad-7"]
+    assert client_record.episodes.get().measure_plan.every_session == ("srs", "phq-9", "gad-7")
     assert not Administration.objects.exists()

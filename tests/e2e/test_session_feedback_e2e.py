@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from alliance.care.models import Client, Episode, Organization
+from alliance.care.models import Client, Episode, Membership, Organization
 
 # Playwright's sync API runs an event loop in this thread; the test itself touches the
 # database only before the browser starts.
@@ -40,6 +40,7 @@ def browser() -> Iterator[Browser]:
 def client_pk() -> int:
     user = get_user_model().objects.create_user("clinician1", password="e2e-pass-1")
     organization = Organization.objects.create(name="Org", slug="org")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
     client = Client.objects.create(organization=organization, clinician=user, code="C-21")
     Episode.objects.create(
         client=client, started_on="2026-03-02", measure_plan={"every_session": ["srs"]}

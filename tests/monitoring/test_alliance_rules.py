@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from alliance.measures import site_cutoffs
 from alliance.monitoring import MonitoringConfig, Signal, monitor_episode
 
 from .builders import episode, srs, srs_series
 
 
 def kinds(signals: list[Signal], kind: str) -> list[int]:
-    return [s.session for s in signals if s.kind == kind]
+    return [s.session_number for s in signals if s.kind == kind]
 
 
 def run(*totals: float, config: MonitoringConfig | None = None) -> list[Signal]:
@@ -30,9 +31,10 @@ def test_it_raises_a_concern_at_every_session_at_or_below_36() -> None:
     assert concern.evidence["srs_total"] == 36.0 and concern.evidence["cutoff"] == 36.0
 
 
-def test_it_uses_the_configured_concern_cutoff() -> None:
-    config = MonitoringConfig(srs_concern_cutoff=35.9)
-    assert kinds(run(36.0, 35.9, config=config), "alliance_concern") == [2]
+def test_it_uses_the_site_concern_cutoff() -> None:
+    with site_cutoffs({"srs": {"alliance_concern": 35.9}}):
+        assert kinds(run(36.0, 35.9), "alliance_concern") == [2]
+    assert kinds(run(36.0, 35.9), "alliance_concern") == [1, 2]
 
 
 def test_it_names_the_lowest_items_in_the_concern_action() -> None:
@@ -73,7 +75,7 @@ def test_it_checks_in_on_an_item_below_8_while_the_total_is_fine() -> None:
         )
     )
     low = [s for s in signals if s.kind == "alliance_item_low"]
-    assert [s.session for s in low] == [1]
+    assert [s.session_number for s in low] == [1]
     assert low[0].evidence["low_items"] == {"2": 7.9}
     assert "drifted from what the client needed" in low[0].explanation
     assert low[0].severity == "info"
@@ -88,7 +90,7 @@ def test_it_leaves_low_items_to_the_concern_when_the_total_is_low() -> None:
 def test_it_invites_honest_feedback_after_three_perfect_sessions() -> None:
     signals = run(40, 40, 40, 40, 39.9, 40, 40, 40)
     prompts = [s for s in signals if s.kind == "alliance_item_low"]
-    assert [s.session for s in prompts] == [3, 8]
+    assert [s.session_number for s in prompts] == [3, 8]
     assert prompts[0].evidence["perfect_sessions_in_a_row"] == 3
     assert "honest feedback" in prompts[0].suggested_action
 
@@ -103,7 +105,7 @@ def test_it_does_not_prompt_after_only_two_perfect_sessions() -> None:
 def test_it_calls_two_low_sessions_in_a_row_sustained() -> None:
     signals = run(38, 35, 36, 37, 34)
     sustained = [s for s in signals if s.kind == "sustained_low_alliance"]
-    assert [s.session for s in sustained] == [3]
+    assert [s.session_number for s in sustained] == [3]
     assert sustained[0].evidence["pattern"] == "low"
     assert sustained[0].evidence["sessions"] == [2, 3]
     assert "withdrawal" in sustained[0].explanation
@@ -116,7 +118,7 @@ def test_it_keeps_reporting_while_the_low_stretch_goes_on() -> None:
 def test_it_calls_three_drops_in_a_row_sustained_even_above_the_cutoff() -> None:
     signals = run(40, 39, 38, 37, 37.5)
     sustained = [s for s in signals if s.kind == "sustained_low_alliance"]
-    assert [s.session for s in sustained] == [4]
+    assert [s.session_number for s in sustained] == [4]
     assert sustained[0].evidence == {
         "pattern": "falling",
         "sessions": [1, 2, 3, 4],

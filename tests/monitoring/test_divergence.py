@@ -16,7 +16,7 @@ def test_it_fires_when_the_alliance_drops_and_phq9_stays_within_half_reliable_ch
     # PHQ-9 spread 2 (< 3 = half of 6) across the last three scores; SRS drops at session 4.
     found = divergence(srs_series(39, 39, 39, 37.5), [phq9(s, t) for s, t in
                        ((1, 14), (2, 15), (3, 13), (4, 14))])  # fmt: skip
-    assert [s.session for s in found] == [4]
+    assert [s.session_number for s in found] == [4]
     assert found[0].evidence["symptom_totals"] == [15.0, 13.0, 14.0]
     assert found[0].evidence["alliance_signals"] == ["alliance_drop"]
 
@@ -48,7 +48,7 @@ def test_it_reads_every_symptom_measure_not_only_the_first() -> None:
     # One intake PHQ-9 says nothing recent; the flat ORS given every session does.
     flat_ors = [ors(s, 20.0) for s in range(1, 6)]
     found = divergence(srs_series(40, 40, 40, 38, 36), flat_ors, phq9(1, 14))
-    assert [s.session for s in found] == [4, 5]
+    assert [s.session_number for s in found] == [4, 5]
     assert found[0].instrument == "ors"
 
 

@@ -25,7 +25,7 @@ def ruptures(
 def test_it_calls_a_drop_beyond_2_sd_of_the_clients_own_changes_a_rupture() -> None:
     (rupture,) = ruptures(*STEADY, 36.0)
     own_sd = statistics.stdev([0.4, -0.4, 0.4, -0.4])
-    assert rupture.session == 6
+    assert rupture.session_number == 6
     assert rupture.evidence["sd_basis"] == "client"
     assert rupture.evidence["sd"] == round(own_sd, 3)
     assert rupture.evidence["drop"] == 2.0
@@ -42,7 +42,7 @@ def test_it_holds_a_volatile_client_to_their_own_wider_variation() -> None:
     volatile = (36.0, 39.0, 36.5, 39.5, 37.0, 39.0)  # changes about +-2.7: SD ~2.9
     assert ruptures(*volatile, 35.0, pooled=3.0) == []  # a 4-point drop is within 2 SD
     lenient = ruptures(*volatile, 35.0, config=MonitoringConfig.lenient(), pooled=3.0)
-    assert [r.session for r in lenient] == [7]
+    assert [r.session_number for r in lenient] == [7]
     assert lenient[0].evidence["sd_multiplier"] == 1.0
 
 
@@ -54,7 +54,7 @@ def test_it_uses_the_pooled_sd_while_the_client_has_few_sessions() -> None:
 
 
 def test_it_takes_the_caseloads_pooled_sd_when_given() -> None:
-    assert [r.session for r in ruptures(38.0, 38.5, 36.4, pooled=1.0)] == [3]
+    assert [r.session_number for r in ruptures(38.0, 38.5, 36.4, pooled=1.0)] == [3]
     assert ruptures(38.0, 38.5, 36.4, pooled=1.1) == []
 
 
@@ -79,7 +79,7 @@ def test_it_records_whether_when_and_how_well_the_rupture_was_repaired(
 def test_it_finds_a_second_rupture_after_a_repaired_first() -> None:
     # The first drop and its repair would inflate the SD; the drop itself is left out.
     found = ruptures(*STEADY, 33.0, 38.2, 38.0, 38.4, 33.5)
-    assert [r.session for r in found] == [6, 10]
+    assert [r.session_number for r in found] == [6, 10]
 
 
 def test_it_pools_within_client_variation_across_clients() -> None:
@@ -93,5 +93,5 @@ def test_it_pools_within_client_variation_across_clients() -> None:
 
 def test_it_lets_a_sites_pooled_sd_win_over_the_caseloads() -> None:
     config = MonitoringConfig(rupture_pooled_sd=1.0)
-    assert [r.session for r in ruptures(40.0, 37.0, config=config, pooled=2.0)] == [2]
+    assert [r.session_number for r in ruptures(40.0, 37.0, config=config, pooled=2.0)] == [2]
     assert ruptures(40.0, 37.0, pooled=2.0) == []

@@ -19,7 +19,7 @@ def of_kind(signals: list[Signal], kind: str) -> list[Signal]:
 def test_it_raises_an_urgent_self_harm_signal_at_every_endorsement() -> None:
     signals = monitor_episode(episode(phq9(1, 4, item9=1), phq9(2, 3), phq9(3, 6, item9=2)))
     harm = of_kind(signals, "self_harm_risk")
-    assert [(s.session, s.severity) for s in harm] == [(1, "urgent"), (3, "urgent")]
+    assert [(s.session_number, s.severity) for s in harm] == [(1, "urgent"), (3, "urgent")]
     assert harm[1].evidence == {"item_9": 2, "phq9_total": 6, "form_scored": True}
     assert "before the client leaves" in harm[0].suggested_action
     # Urgent signals come first within their session.
@@ -69,7 +69,7 @@ def test_it_calls_recovery_reliable_improvement_out_of_caseness(
 
 def test_it_calls_ors_recovery_across_the_clinical_cutoff_of_25() -> None:
     signals = monitor_episode(episode(ors(1, 19.9), ors(2, 25.0)))
-    assert [s.session for s in of_kind(signals, "recovered")] == [2]
+    assert [s.session_number for s in of_kind(signals, "recovered")] == [2]
     signals = monitor_episode(episode(ors(1, 19.9), ors(2, 24.9)))
     assert of_kind(signals, "recovered") == []
 
@@ -78,7 +78,7 @@ def test_it_reports_a_change_when_it_is_reached_not_at_every_session() -> None:
     series = [phq9(1, 18), phq9(2, 11), phq9(3, 10), phq9(4, 13), phq9(5, 9)]
     signals = monitor_episode(episode(*series))
     # Improvement reached at 2 (7 points), held at 3 (8), lapsed at 4 (5), reached again at 5.
-    assert [s.session for s in of_kind(signals, "reliable_improvement")] == [2, 5]
+    assert [s.session_number for s in of_kind(signals, "reliable_improvement")] == [2, 5]
 
 
 def test_it_uses_jacobson_truax_where_no_fixed_figure_is_configured() -> None:

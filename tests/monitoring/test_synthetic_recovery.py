@@ -45,10 +45,12 @@ def test_it_finds_every_planted_rupture_and_its_repair(
 ) -> None:
     checked = 0
     for client_id, truth in caseload.truth.items():
-        found = {s.session: s for s in by_kind(signals[client_id])["possible_rupture"]}
+        found = {s.session_number: s for s in by_kind(signals[client_id])["possible_rupture"]}
         for planted in truth.ruptures:
-            assert planted.session in found, f"{client_id}: rupture at {planted.session} missed"
-            evidence = found[planted.session].evidence
+            assert planted.session_number in found, (
+                f"{client_id}: rupture at {planted.session_number} missed"
+            )
+            evidence = found[planted.session_number].evidence
             assert evidence["repaired"] is planted.repaired, client_id
             assert evidence["repair_session"] == planted.repair_session, client_id
             assert evidence["exceeds_pre_rupture"] is planted.exceeds_pre, client_id
@@ -74,17 +76,17 @@ def test_it_finds_every_planted_withdrawal(
         if truth.withdrawal_from is None:
             continue
         sustained = by_kind(signals[client_id])["sustained_low_alliance"]
-        low = [s.session for s in sustained if s.evidence["pattern"] == "low"]
+        low = [s.session_number for s in sustained if s.evidence["pattern"] == "low"]
         # The second low session in a row; a run of falls into the stretch may come earlier.
         assert low and low[0] == truth.withdrawal_from + 1, client_id
-        assert sustained[0].session >= truth.withdrawal_from - 1, client_id
+        assert sustained[0].session_number >= truth.withdrawal_from - 1, client_id
 
 
 def test_it_raises_self_harm_at_exactly_the_planted_sessions(
     caseload: Caseload, signals: dict[str, list[Signal]]
 ) -> None:
     for client_id, truth in caseload.truth.items():
-        sessions = [s.session for s in by_kind(signals[client_id])["self_harm_risk"]]
+        sessions = [s.session_number for s in by_kind(signals[client_id])["self_harm_risk"]]
         assert tuple(sessions) == truth.self_harm_sessions, client_id
 
 

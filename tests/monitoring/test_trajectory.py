@@ -92,7 +92,7 @@ def test_it_falls_back_to_the_rule_below_the_minimum_reference() -> None:
     assert fit_trajectory("phq-9", reference_series(29), config) is None
     signals = monitor_episode(episode(phq9(1, 14), phq9(2, 12), phq9(3, 14), phq9(4, 13)))
     found = not_on_track(signals)
-    assert [s.session for s in found] == [3]  # 14 is no better than intake; 13 is better
+    assert [s.session_number for s in found] == [3]  # 14 is no better than intake; 13 is better
     assert found[0].evidence["method"] == "rule_fallback"
     assert "too few reference episodes" in found[0].rule
 

@@ -29,7 +29,7 @@ def test_it_names_the_weakest_subscale_and_its_guidance(
     (profile,) = profiles(wai_sr(3, task, bond, goal))
     assert profile.evidence["weakest"] == weakest
     assert says in profile.suggested_action
-    assert profile.session == 3 and profile.instrument == "wai-sr"
+    assert profile.session_number == 3 and profile.instrument == "wai-sr"
 
 
 def test_it_raises_a_warning_only_when_a_subscale_mean_is_below_fairly_often() -> None:
@@ -40,7 +40,10 @@ def test_it_raises_a_warning_only_when_a_subscale_mean_is_below_fairly_often() -
 
 def test_it_profiles_every_wai_sr_given() -> None:
     found = profiles(wai_sr(3, 3, 4, 4), wai_sr(8, 4, 4, 2))
-    assert [(p.session, p.evidence["weakest"]) for p in found] == [(3, ["task"]), (8, ["goal"])]
+    assert [(p.session_number, p.evidence["weakest"]) for p in found] == [
+        (3, ["task"]),
+        (8, ["goal"]),
+    ]
 
 
 def test_it_says_so_when_no_subscale_stands_out() -> None:

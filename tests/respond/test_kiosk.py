@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client as Browser
 from django.test import RequestFactory
 
-from alliance.care.models import Administration, Client, Organization, Session
-from alliance.care.services.forms import start_session
+from alliance.care.models import Administration, Client, Membership, Organization, Session
+from alliance.care.services.sessions import start_session
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ GOOD = {"srs-1": "9.5", "srs-2": "6.1", "srs-3": "9.0", "srs-4": "9.2"}
 def session() -> Session:
     organization = Organization.objects.create(name="Org", slug="org")
     user = get_user_model().objects.create_user("clinician1", password="pw-clinician-1")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
     client = Client.objects.create(organization=organization, clinician=user, code="K-42")
     session = start_session(client=client, held_on=dt.date(2026, 3, 2))
     session.episode.measure_plan = {"every_session": ["srs"], "windows": []}

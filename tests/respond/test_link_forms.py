@@ -10,13 +10,17 @@ from django.contrib.auth import get_user_model
 from django.test import Client as Browser
 from django.utils import timezone
 
-from alliance.care.models import Administration, Client, FormLink, Organization, SignalRecord
-from alliance.care.services.forms import (
-    create_form_link,
-    due_measures,
-    start_session,
-    token_hash,
+from alliance.care.models import (
+    Administration,
+    Client,
+    FormLink,
+    Membership,
+    Organization,
+    SignalRecord,
 )
+from alliance.care.services.due import due_instruments
+from alliance.care.services.links import create_form_link, token_hash
+from alliance.care.services.sessions import start_session
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +36,7 @@ def clinician() -> object:
 @pytest.fixture
 def client_record(clinician: object) -> Client:
     organization = Organization.objects.create(name="Org", slug="org")
+    Membership.objects.create(organization=organization, user=clinician, role="clinician")
     return Client.objects.create(organization=organization, clinician=clinician, code="C-7")
 
 
@@ -106,14 +111,14 @@ def test_it_does_not_know_a_made_up_link() -> None:
 def test_it_lists_the_wai_sr_as_due_in_its_windows_only_until_given(
     client_record: Client,
 ) -> None:
-    due = [due_measures(start_session(client=client_record)) for _ in range(4)]
+    due = [due_instruments(start_session(client=client_record))["client"] for _ in range(4)]
     assert ["wai-sr" in d for d in due] == [False, False, True, True]
     session = client_record.episodes.get().sessions.get(number=3)
     wai = {f"wai-sr-{n}": "4" for n in range(1, 13)}
     _link, token = create_form_link(session=session, instruments=["wai-sr"])
     assert Browser().post(f"/f/{token}/", wai).status_code == 200
     fourth = client_record.episodes.get().sessions.get(number=4)
-    assert "wai-sr" not in due_measures(fourth)
+    assert "wai-sr" not in due_instruments(fourth)["client"]
 
 
 def test_it_feeds_the_clinicians_session_page_and_no_one_elses(

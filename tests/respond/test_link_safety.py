@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client as Browser
 
 from alliance.audit.models import AuditEvent
-from alliance.care.models import Client, FormLink, Organization
-from alliance.care.services.forms import create_form_link, start_session
+from alliance.care.models import Client, FormLink, Membership, Organization
+from alliance.care.services.links import create_form_link
+from alliance.care.services.sessions import start_session
 
 from ..clinic.test_caseload_pages import signed_in
 
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def link_and_token() -> tuple[FormLink, str]:
     organization = Organization.objects.create(name="Org", slug="org")
     user = get_user_model().objects.create_user("clinician1")
+    Membership.objects.create(organization=organization, user=user, role="clinician")
     client = Client.objects.create(organization=organization, clinician=user, code="L-5")
     session = start_session(client=client, held_on=dt.date(2026, 3, 2))
     return create_form_link(session=session, instruments=["srs"])

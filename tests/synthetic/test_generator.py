@@ -15,7 +15,7 @@ from itertools import pairwise
 import pytest
 
 from alliance.measures import score
-from alliance.monitoring.types import Episode
+from alliance.monitoring.types import ScoredEpisode
 from alliance.synthetic import (
     FIELDS,
     Caseload,
@@ -33,16 +33,16 @@ def caseload() -> Caseload:
     return generate_caseload(N, seed=7)
 
 
-def pairs(caseload: Caseload) -> list[tuple[Episode, ClientTruth]]:
+def pairs(caseload: Caseload) -> list[tuple[ScoredEpisode, ClientTruth]]:
     return [(e, caseload.truth[e.client_id]) for e in caseload.episodes]
 
 
-def srs(episode: Episode) -> list[int]:
+def srs(episode: ScoredEpisode) -> list[int]:
     """SRS totals in whole tenths, so comparisons never trip on binary fractions."""
     return [round(a.total * 10) for a in episode.series("srs")]
 
 
-def totals(episode: Episode, instrument: str) -> list[float]:
+def totals(episode: ScoredEpisode, instrument: str) -> list[float]:
     return [a.total for a in episode.series(instrument)]
 
 
@@ -59,7 +59,7 @@ def test_it_scores_every_administration_validly(caseload: Caseload) -> None:
     for episode, truth in pairs(caseload):
         assert episode.clinician_id == truth.clinician_id
         n = len(episode.series("srs"))
-        assert episode.sessions() == list(range(1, n + 1))
+        assert episode.session_numbers() == list(range(1, n + 1))
         for a in episode:
             assert score(a.instrument, a.score.answers) == a.score
             assert a.date is not None
@@ -73,9 +73,9 @@ def test_it_scores_every_administration_validly(caseload: Caseload) -> None:
                 assert ("10" in a.score.answers) == (a.total > 0)
         else:
             assert not episode.series("phq-9") and not episode.series("gad-7")
-        assert [a.session for a in episode.series("wai-sr")] == [s for s in (3, 8) if s <= n]
+        assert [a.session_number for a in episode.series("wai-sr")] == [s for s in (3, 8) if s <= n]
         wai_t = episode.series("wai-sr-t", respondent="therapist")
-        assert [a.session for a in wai_t] in ([], [3])
+        assert [a.session_number for a in wai_t] in ([], [3])
         therapist += bool(wai_t)
     assert 0.4 * N < therapist < 0.6 * N
 
@@ -105,7 +105,7 @@ def test_it_plants_ruptures_as_recorded(caseload: Caseload) -> None:
     for episode, truth in pairs(caseload):
         series = srs(episode)
         for rupture in truth.ruptures:
-            at = rupture.session
+            at = rupture.session_number
             assert at >= 5
             pre, low = series[at - 2], series[at - 1]
             assert pre - low >= 50 and round(rupture.drop * 10) == pre - low
@@ -149,7 +149,7 @@ def test_it_plants_self_harm_only_where_recorded(caseload: Caseload) -> None:
         if truth.symptom_instrument == "ors":
             assert truth.self_harm_sessions == ()
             continue
-        endorsed = {a.session: a.score.answers["9"] for a in episode.series("phq-9")}
+        endorsed = {a.session_number: a.score.answers["9"] for a in episode.series("phq-9")}
         flagged = tuple(s for s, v in endorsed.items() if v >= 1)
         assert flagged == truth.self_harm_sessions
         assert len(flagged) in (0, 1, 2)
@@ -157,7 +157,7 @@ def test_it_plants_self_harm_only_where_recorded(caseload: Caseload) -> None:
         assert all(
             "self_harm_risk" in a.score.flags
             for a in episode.series("phq-9")
-            if a.session in flagged
+            if a.session_number in flagged
         )
 
 
@@ -214,10 +214,10 @@ def test_it_deals_roles_in_the_shares_asked(caseload: Caseload) -> None:
 def test_it_pitches_the_wai_sr_by_the_alliance(caseload: Caseload) -> None:
     wai, alliance, uneven = [], [], 0
     for episode, _ in pairs(caseload):
-        by_session = {a.session: a.total for a in episode.series("srs")}
+        by_session = {a.session_number: a.total for a in episode.series("srs")}
         for a in episode.series("wai-sr"):
             wai.append(a.total)
-            alliance.append(by_session[a.session])
+            alliance.append(by_session[a.session_number])
             means = sorted(a.score.subscale_means.values())
             uneven += means[1] - means[0] >= 0.75
     assert statistics.correlation(wai, alliance) > 0.4
@@ -233,7 +233,7 @@ def test_it_writes_a_long_csv_that_reads_back(caseload: Caseload) -> None:
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(rows) == written and tuple(rows[0]) == FIELDS
     expected = [
-        (e.client_id, a.session, a.date, a.instrument, a.respondent, item, value)
+        (e.client_id, a.session_number, a.date, a.instrument, a.respondent, item, value)
         for e in caseload.episodes
         for a in e
         for item, value in a.score.answers.items()
@@ -263,7 +263,7 @@ def test_it_plants_what_is_asked_in_short_or_small_caseloads() -> None:
     for episode, truth in pairs(short):
         n = len(srs(episode))
         if truth.ruptures:
-            assert n >= 6 and truth.ruptures[0].session < n
+            assert n >= 6 and truth.ruptures[0].session_number < n
         if truth.withdrawal_from is not None:
             assert n >= 5 and max(srs(episode)[truth.withdrawal_from - 1 :]) <= 360
     calm = generate_caseload(20, seed=3, rupture_share=0, withdrawal_share=0, self_harm_share=0)

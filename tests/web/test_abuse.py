@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from alliance.care.models import Administration, Client, Membership, Organization
 from alliance.care.services.administrations import record_administration
-from alliance.care.services.forms import create_form_link, start_session
+from alliance.care.services.links import create_form_link
+from alliance.care.services.sessions import start_session
 
 from .test_url_roles import URLS, World, world  # noqa: F401
 

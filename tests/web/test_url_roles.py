@@ -28,8 +28,9 @@ from alliance.care.models import (
     Supervision,
 )
 from alliance.care.services.administrations import record_administration
-from alliance.care.services.forms import create_form_link, start_session
+from alliance.care.services.links import create_form_link
 from alliance.care.services.ruptures import record_rupture
+from alliance.care.services.sessions import start_session
 
 pytestmark = pytest.mark.django_db
 

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from alliance.monitoring import Episode, MonitoringConfig, Signal, monitor_episode
+from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal, monitor_episode
 from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
 from alliance.monitoring.trajectory import Reference, reference_from_episodes
 
 from .caseload import CaseloadSummary
 from .long_format import InputError, open_rows, read_clients
 
-OnClient = Callable[[Episode, list[Signal]], None]
+OnClient = Callable[[ScoredEpisode, list[Signal]], None]
 OnProblem = Callable[[InputError], None]
 Progress = Callable[[int, int], None]  # rows read, clients done
 
@@ -28,7 +28,7 @@ Progress = Callable[[int, int], None]  # rows read, clients done
 def build_reference(path: Path, config: MonitoringConfig) -> Reference:
     """Fit expected trajectories and the pooled SRS SD from the first clients of a file."""
     wanted = config.trajectory_max_episodes
-    episodes: list[Episode] = []
+    episodes: list[ScoredEpisode] = []
     usable = dict.fromkeys(SYMPTOM_INSTRUMENTS, 0)
     # Bad rows are left for the main pass to report (or stop on); the reference just
     # does without them.
@@ -79,7 +79,7 @@ def analyze_file(
         )
         if block.alerts:
             signals = sorted(
-                [*signals, *block.alerts], key=lambda s: (s.session, s.severity != "urgent")
+                [*signals, *block.alerts], key=lambda s: (s.session_number, s.severity != "urgent")
             )
         summary.add(block.episode, signals)
         rows += block.rows

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from alliance.monitoring import SIGNAL_KINDS, Episode, Signal
+from alliance.monitoring import SIGNAL_KINDS, ScoredEpisode, Signal
 
 # Flückiger, Del Re, Wampold & Horvath 2018, Psychotherapy 55:316-340 (295 studies).
 BENCHMARK = {"r": 0.278, "ci": [0.256, 0.299], "source": "Flückiger et al. 2018"}
@@ -31,9 +31,9 @@ class ClientOutcome:
     phq9_change: float | None  # first minus last score: positive is improvement
 
 
-def client_outcome(episode: Episode) -> ClientOutcome:
-    sessions = episode.sessions()[:EARLY_SESSIONS]
-    early = [a.total for a in episode.series("srs") if a.session in sessions]
+def client_outcome(episode: ScoredEpisode) -> ClientOutcome:
+    sessions = episode.session_numbers()[:EARLY_SESSIONS]
+    early = [a.total for a in episode.series("srs") if a.session_number in sessions]
     phq9 = episode.series("phq-9")
     return ClientOutcome(
         client_id=episode.client_id,
@@ -125,11 +125,11 @@ class CaseloadSummary:
         self.clients_with: Counter[str] = Counter()
         self.outcomes: list[ClientOutcome] = []
 
-    def add(self, episode: Episode, signals: Sequence[Signal]) -> None:
+    def add(self, episode: ScoredEpisode, signals: Sequence[Signal]) -> None:
         self.clients += 1
-        sessions = set(episode.sessions())
+        sessions = set(episode.session_numbers())
         self.sessions += len(sessions)
-        self.sessions_with_srs += len({a.session for a in episode.series("srs")})
+        self.sessions_with_srs += len({a.session_number for a in episode.series("srs")})
         self.administrations += len(episode.administrations)
         kinds = [s.kind for s in signals]
         self.signals.update(kinds)

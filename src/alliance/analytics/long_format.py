@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from alliance.errors import DomainError, Problem
 from alliance.measures import ScoringError, definitions, score
-from alliance.monitoring import Administration, Episode, Signal
+from alliance.monitoring import ScoredAdministration, ScoredEpisode, Signal
 from alliance.monitoring.symptoms import SELF_HARM_ITEM_MIN, self_harm_signal
 from alliance.monitoring.types import Respondent
 
@@ -29,13 +30,15 @@ CLIENT, SESSION, DATE, INSTRUMENT, ITEM, VALUE, CLINICIAN, RESPONDENT = range(le
 Fields = list[str]  # one row's fields in COLUMNS order
 
 
-class InputError(ValueError):
+class InputError(DomainError, ValueError):
     """A problem in the input file, naming the line."""
 
     def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
+        super().__init__("bad_input", message, (Problem(f"line {line}", message, "bad_input"),))
         self.line = line
-        self.message = message
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
 
 
 @dataclass(slots=True)
@@ -46,7 +49,7 @@ class ClientBlock:
     missing item but item 9 endorsed): a refused form must not hide a self-harm answer.
     """
 
-    episode: Episode
+    episode: ScoredEpisode
     rows: int
     skipped: list[InputError]
     alerts: list[Signal]
@@ -323,11 +326,11 @@ def _episode(client: _Client, on_problem: OnProblem | None) -> ClientBlock:
             client.problems.append(problem)
             continue
         administrations.append(
-            Administration(
+            ScoredAdministration(
                 session, instrument, scored, cast(Respondent, respondent), client.dates[session]
             )
         )
-    episode = Episode.of(client.client_id, administrations, client.clinician)
+    episode = ScoredEpisode.of(client.client_id, administrations, client.clinician)
     return ClientBlock(episode, client.rows, client.problems, alerts)
 
 

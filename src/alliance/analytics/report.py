@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from alliance.monitoring import Episode, Signal
+from alliance.monitoring import ScoredEpisode, Signal
 
 
 class JsonReport:
@@ -16,7 +16,7 @@ class JsonReport:
         self.first = True
         out.write('{"clients": [')
 
-    def client(self, episode: Episode, signals: list[Signal]) -> None:
+    def client(self, episode: ScoredEpisode, signals: list[Signal]) -> None:
         entry = {"client_id": episode.client_id, "signals": [s.as_dict() for s in signals]}
         if episode.clinician_id:
             entry["clinician_id"] = episode.clinician_id
@@ -34,14 +34,14 @@ class TableReport:
         self.out = out
         self.quiet_clients = quiet_clients
 
-    def client(self, episode: Episode, signals: list[Signal]) -> None:
+    def client(self, episode: ScoredEpisode, signals: list[Signal]) -> None:
         if not signals:
             return
         who = f" ({episode.clinician_id})" if episode.clinician_id else ""
         self.out.write(f"{episode.client_id}{who}: {len(signals)} signals\n")
         for s in signals:
             self.out.write(
-                f"  s{s.session:<3} {s.severity:<7} {s.kind:<28} {s.instrument:<8} "
+                f"  s{s.session_number:<3} {s.severity:<7} {s.kind:<28} {s.instrument:<8} "
                 f"{s.explanation}\n"
             )
 

@@ -1,4 +1,9 @@
-"""Sign-in, sign-out and failed sign-in entries in the audit trail."""
+"""Failed sign-in entries in the audit trail, and who signed in or out as an actor.
+
+Sign-ins and sign-outs name the member's organization, which the trail does not know: the
+care app records them (its sign_ins module), with `sign_in_actor` from here. A failed sign-in
+has no member, so it is recorded here, with the username tried.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +12,15 @@ from typing import Any
 from .trail import Actor, client_address, record
 
 
-def _actor(request: Any, user: Any, username: str = "") -> Actor:
+def sign_in_actor(request: Any, user: Any, username: str = "") -> Actor:
+    # At sign-in the request's user is not yet the one signing in: the actor is named here.
     address = client_address(request) if request is not None else ""
     if user is not None:
         return Actor(user.pk, user.get_username(), address)
     return Actor(None, username, address)
 
 
-def _organization(user: Any) -> int | None:
-    from alliance.care.models import Membership
-
-    return (
-        Membership.objects.filter(user=user)
-        .order_by("organization_id")
-        .values_list("organization_id", flat=True)
-        .first()
-    )
-
-
-def signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record("sign_in", user, object_type="user", actor=_actor(request, user),
-           organization_id=_organization(user))  # fmt: skip
-
-
-def signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    if user is not None:
-        record("sign_out", user, object_type="user", actor=_actor(request, user),
-               organization_id=_organization(user))  # fmt: skip
-
-
 def sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
     # The username tried, never the password (Django already masks it in `credentials`).
     username = str(credentials.get("username", ""))[:150]
-    record("sign_in_failed", object_type="user", actor=_actor(request, None, username))
+    record("sign_in_failed", object_type="user", actor=sign_in_actor(request, None, username))

@@ -3,7 +3,8 @@ signals derived from them.
 
 An administration is immutable once stored: its answers and the score computed at that
 moment. A correction is a new administration that `amends` the old one. Signals are derived
-(recomputable from the administrations) and are replaced whenever a form is stored.
+(recomputable from the administrations): a signal that still holds keeps its identity when
+they are recomputed, and one that no longer holds is retired, with when and why.
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from .fields import MeasurePlanField
+from .measure_plan import MeasurePlan
+
 
 def default_measure_plan() -> dict[str, Any]:
-    """SRS and PHQ-9 + GAD-7 every session; client WAI-SR at 3 and 8 (windows 3-4, 8-10)."""
-    return {
-        "every_session": ["srs", "phq-9", "gad-7"],
-        "windows": [
-            {"instrument": "wai-sr", "target": 3, "from": 3, "to": 4},
-            {"instrument": "wai-sr", "target": 8, "from": 8, "to": 10},
-        ],
-    }
+    # As JSON: earlier migrations' plain JSONField takes this default too.
+    return MeasurePlan.default().as_json()
 
 
 class Organization(models.Model):
@@ -93,7 +91,7 @@ class Episode(models.Model):
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="episodes")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
-    measure_plan = models.JSONField(default=default_measure_plan)
+    measure_plan = MeasurePlanField(default=default_measure_plan)
 
 
 class Session(models.Model):
@@ -150,8 +148,16 @@ class Administration(models.Model):
 ACRONYMS = {"wai": "WAI", "srs": "SRS", "ors": "ORS"}
 
 
+class SignalQuerySet(models.QuerySet["SignalRecord"]):
+    def in_force(self) -> SignalQuerySet:
+        """The signals that still hold (not retired by a later recompute)."""
+        return self.filter(retired_at__isnull=True)
+
+
 class SignalRecord(models.Model):
-    """A signal the monitoring engine raised, as of the last stored form."""
+    """A signal the monitoring engine raised. Its identity (episode, session, kind,
+    instrument) outlives recomputes, so what a clinician records about it is never orphaned;
+    one that no longer holds is retired, not deleted."""
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="signals")
     session_number = models.PositiveIntegerField()
@@ -166,9 +172,19 @@ class SignalRecord(models.Model):
     # just started, with no forms yet, keeps the previous session's signals in view.)
     current = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
+    # Set when a recompute no longer raises it (a correction, a later form, a refit).
+    retired_at = models.DateTimeField(null=True, blank=True)
+    retired_reason = models.CharField(max_length=200, blank=True)
+
+    objects = SignalQuerySet.as_manager()
 
     class Meta:
         ordering = ["session_number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "session_number", "kind", "instrument"], name="one_signal"
+            )
+        ]
 
     @property
     def label(self) -> str:

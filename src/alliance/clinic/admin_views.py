@@ -3,43 +3,28 @@ access to one client's record. Not an admin: the pages do not exist (404)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import BreakGlass, Membership, Organization, Supervision
+from alliance.care.models import BreakGlass, Membership, Supervision
 from alliance.care.services.admin import (
     AdminError,
     add_member,
     add_supervision,
-    admin_organization,
     break_glass,
     set_active,
 )
 
-
-def _organization(request: HttpRequest) -> Organization:
-    organization = admin_organization(request.user)
-    if organization is None:
-        raise Http404
-    return organization
-
-
-def _member(organization: Organization, pk: int) -> Any:
-    return get_object_or_404(
-        get_user_model().objects.filter(memberships__organization=organization), pk=pk
-    )
+from .lookups import admin_organization, org_member
 
 
 @login_required
 def members(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
+    organization = admin_organization(request)
     if request.method == "POST":
         try:
             add_member(organization=organization, username=request.POST.get("username", ""),
@@ -67,8 +52,8 @@ def members(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def member_active(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
-    member = _member(organization, pk)
+    organization = admin_organization(request)
+    member = org_member(request, pk)
     try:
         set_active(organization=organization, member=member,
                    active=request.POST.get("active") == "1", by=request.user)  # fmt: skip
@@ -80,15 +65,15 @@ def member_active(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_supervises(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = _organization(request)
-    supervisor = _member(organization, pk)
+    organization = admin_organization(request)
+    supervisor = org_member(request, pk)
     supervisee_id = request.POST.get("supervisee", "")
     if not supervisee_id.isdigit():
         messages.error(request, "choose a clinician")
         return redirect("members")
     try:
         add_supervision(organization=organization, supervisor=supervisor,
-                        supervisee=_member(organization, int(supervisee_id)))  # fmt: skip
+                        supervisee=org_member(request, int(supervisee_id)))  # fmt: skip
     except AdminError as exc:
         messages.error(request, exc.message)
     return redirect("members")
@@ -96,7 +81,7 @@ def member_supervises(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def break_glass_page(request: HttpRequest) -> HttpResponse:
-    organization = _organization(request)
+    organization = admin_organization(request)
     if request.method == "POST":
         try:
             grant = break_glass(organization=organization, user=request.user,

@@ -8,24 +8,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from alliance.audit.trail import record_for_client
-from alliance.care.models import Administration
 from alliance.care.services.administrations import SubmissionError, record_administration
 from alliance.measures import get_definition
 from alliance.measures.wording import form_text
-from alliance.respond.views import answers_from
+from alliance.respond.questionnaires import answers_from
+
+from .lookups import own_administration
 
 
 @login_required
 def form_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    original = get_object_or_404(
-        Administration.objects.filter(
-            session__episode__client__clinician=request.user, amended_by__isnull=True
-        ).select_related("session__episode__client"),
-        pk=pk,
-    )
+    original = own_administration(request, pk)
     posted: Any = original.score["answers"]
     if request.method != "POST":
         record_for_client("read", original, original.session.episode.client, detail="form")
@@ -43,7 +39,7 @@ def form_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 entered_by=request.user,
             )
         except SubmissionError as exc:
-            problems = [message for _item, message in exc.problems] or [exc.message]
+            problems = [problem.message for problem in exc.problems]
         else:
             messages.success(request, f"{original.instrument.upper()} corrected.")
             return redirect("session", pk=original.session_id)

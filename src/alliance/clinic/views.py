@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 import segno
@@ -11,46 +12,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from alliance.audit.trail import record_for_client
 from alliance.care.models import (
-    FormLink,
     Membership,
     RepairStep,
     Rupture,
     Session,
     SignalAcknowledgement,
-    SignalRecord,
 )
-from alliance.care.services.access import may_change, supervisions, visible_clients
+from alliance.care.services.access import may_change, supervisions
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
-from alliance.care.services.administrations import (
-    SubmissionError,
-    record_administration,
-    refresh_signals,
-)
+from alliance.care.services.administrations import SubmissionError, record_administration
 from alliance.care.services.caseload import clinician_caseload
-from alliance.care.services.chart import client_chart, expected_bands, vega_spec, wai_profile
+from alliance.care.services.chart import ChartData, client_chart
 from alliance.care.services.clients import ClientError, add_client, open_episode
-from alliance.care.services.forms import (
-    create_form_link,
-    due_forms,
-    due_measures,
-    open_links,
-    revoke_link,
-    session_feedback,
-    start_session,
-)
+from alliance.care.services.due import due_instruments
+from alliance.care.services.feedback import session_feedback
+from alliance.care.services.links import create_form_link, open_links, revoke_link
 from alliance.care.services.plans import PlanError, describe_plan, update_measure_plan
 from alliance.care.services.privacy import ErasureError, erase_client, export_client
 from alliance.care.services.ruptures import MARKERS
-from alliance.respond.kiosk import open_kiosk
-from alliance.respond.views import answers_from, forms_context
+from alliance.care.services.sessions import start_session
+from alliance.care.services.signals import refresh_signals
+from alliance.errors import Problem
+from alliance.respond.kiosk_lock import open_kiosk
+from alliance.respond.questionnaires import answers_from, forms_context
 
-from .lookups import own_client, own_session
+from .chart_spec import vega_spec
+from .lookups import own_client, own_link, own_session, own_signal, visible_client
 
 CASELOAD_PAGE = 100
 
@@ -61,6 +54,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         try:
             client = add_client(
                 clinician=request.user,
+                organization=request.organization,
                 code=request.POST.get("code", ""),
                 symptom_measures=request.POST.get("symptom_measures", "phq-9+gad-7"),
             )
@@ -69,8 +63,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("client", pk=client.pk)
     rows = clinician_caseload(request.user)
-    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
-    is_clinician = bool(rows) or Membership.Role.CLINICIAN in roles
+    is_clinician = bool(rows) or request.role == Membership.Role.CLINICIAN
     # Most pressing first, a page at a time: the order is computed over the whole caseload
     # (fixed queries), only the page is rendered.
     page = Paginator(rows, CASELOAD_PAGE).get_page(request.GET.get("page"))
@@ -80,17 +73,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
         for link in supervisions(request.user)
     ]  # fmt: skip
     context = {"page": page, "supervision": supervision, "is_clinician": is_clinician,
-               "is_admin": Membership.Role.ADMIN in roles}  # fmt: skip
+               "is_admin": request.role == Membership.Role.ADMIN}  # fmt: skip
     return render(request, "clinic/caseload.html", context)
 
 
 @login_required
 def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # Through the owner: another clinician's client is a 404, not a 403 that confirms it.
-    client = get_object_or_404(visible_clients(request.user).select_related("clinician"), pk=pk)
+    client = visible_client(request, pk)
     chart = client_chart(client)
     record_for_client("read", client, client, detail="chart")
-    spec = vega_spec(chart, wai_profile(client), expected_bands(client, chart))
+    spec = vega_spec(chart)
     context = {"client": client, "chart": chart, "spec": spec,
                "actions": SignalAcknowledgement.Action.choices,
                "can_edit": may_change(request.user, client)}  # fmt: skip
@@ -104,30 +96,30 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 TIMELINE_RECENT = 20
 
 
-def _timeline(chart: dict[str, Any], *, whole: bool) -> dict[str, Any]:
+def _timeline(chart: ChartData, *, whole: bool) -> dict[str, Any]:
     """The timeline's sessions: by default the latest ones and any session with a safety
     signal not yet acted on (a long course would otherwise make a page of megabytes)."""
-    rows = [row for row in chart["rows"] if row.has_events]
+    rows = [row for row in chart.rows if row.has_events]
     if whole:
         return {"timeline": rows, "timeline_hidden": 0}
-    recent = {row.number for row in chart["rows"][-TIMELINE_RECENT:]}
-    urgent = {signal.session_number for signal in chart["urgent_open"]}
-    shown = [row for row in rows if row.number in recent or row.number in urgent]
+    recent = {row.session_number for row in chart.rows[-TIMELINE_RECENT:]}
+    urgent = {signal.session_number for signal in chart.urgent_open}
+    shown = [row for row in rows if row.session_number in recent or row.session_number in urgent]
     return {"timeline": shown, "timeline_hidden": len(rows) - len(shown)}
 
 
-def _rupture_choices(chart: dict[str, Any]) -> dict[str, Any]:
+def _rupture_choices(chart: ChartData) -> dict[str, Any]:
     """What the rupture forms offer; the session defaults to the latest score-suggested
     rupture not yet recorded, else the latest session."""
-    recorded = {r.session_number for r in chart["ruptures"]}
+    recorded = {r.session_number for r in chart.ruptures}
     suggested = [
-        row.number
-        for row in chart["rows"]
+        row.session_number
+        for row in chart.rows
         for s in row.signals
-        if s.kind == "possible_rupture" and row.number not in recorded
+        if s.kind == "possible_rupture" and row.session_number not in recorded
     ]
     return {
-        "last_session": chart["rows"][-1].number if chart["rows"] else None,
+        "last_session": chart.rows[-1].session_number if chart.rows else None,
         "suggested_rupture_session": suggested[-1] if suggested else None,
         "rupture_types": Rupture.Type.choices,
         "noticed_choices": Rupture.NoticedVia.choices,
@@ -162,18 +154,18 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _session_context(
-    session: Session, posted: Any = None, problems: list[tuple[str | None, str]] | None = None
+    session: Session, posted: Any = None, problems: Sequence[Problem] = ()
 ) -> dict[str, Any]:
     """The session page: the client's measures due, and the therapist's own form when the
     plan has one due and it is not yet filled."""
-    due = due_forms(session)
+    due = due_instruments(session)
     return {
         "session": session,
         "client": session.episode.client,
         "due": due["client"],
         "link_url": None,
         "therapist_forms": forms_context(
-            _therapist_unfilled(session, due["therapist"]), posted or {}, problems or []
+            _therapist_unfilled(session, due["therapist"]), posted or {}, problems
         ),
         "stored": session.administrations.filter(amended_by__isnull=True).order_by("id"),
         "open_links": open_links(session),
@@ -192,7 +184,7 @@ def _therapist_unfilled(session: Session, due: list[str]) -> list[str]:
 def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
     """The therapist's own forms (the WAI-SR therapist version), stored whole or not at all."""
     session = own_session(request, pk)
-    names = _therapist_unfilled(session, due_forms(session)["therapist"])
+    names = _therapist_unfilled(session, due_instruments(session)["therapist"])
     if not names:
         # Already stored (a double tap) or not in the plan for this session.
         messages.info(request, "No form of yours is due at this session.")
@@ -208,10 +200,11 @@ def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
                     submission_key=f"{key}:{name}" if key else None,
                     refresh=False,
                 )
-            refresh_signals(session.episode)
+            refresh_signals(
+                session.episode, because=f"therapist forms of session {session.number} stored"
+            )
     except SubmissionError as exc:
-        problems = exc.problems or [(None, exc.message)]
-        context = _session_context(session, request.POST, problems)
+        context = _session_context(session, request.POST, exc.problems)
         return render(request, "clinic/session.html", context, status=400)
     messages.success(request, "Your form is stored.")
     return redirect("session", pk=session.pk)
@@ -263,9 +256,7 @@ def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(
-        FormLink.objects.filter(session__episode__client__clinician=request.user), pk=pk
-    )
+    link = own_link(request, pk)
     revoke_link(link=link)
     messages.success(request, "The link is withdrawn: it no longer opens the forms.")
     return redirect("session", pk=link.session_id)
@@ -275,7 +266,7 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_kiosk(request: HttpRequest, pk: int) -> HttpResponse:
     session = own_session(request, pk)
-    return open_kiosk(request, session, due_measures(session))
+    return open_kiosk(request, session, due_instruments(session)["client"])
 
 
 @login_required
@@ -293,12 +284,7 @@ def session_status(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def signal_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    signal = get_object_or_404(
-        SignalRecord.objects.filter(episode__client__clinician=request.user).select_related(
-            "episode"
-        ),
-        pk=pk,
-    )
+    signal = own_signal(request, pk)
     try:
         acknowledge_signal(
             signal=signal,

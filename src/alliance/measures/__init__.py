@@ -2,7 +2,15 @@
 
 from .definition import Definition
 from .errors import DefinitionError, ScoringError, WordingError
-from .loader import definitions, get_definition, load_definition, load_definitions
+from .loader import (
+    definitions,
+    get_definition,
+    load_definition,
+    load_definitions,
+    parse_cutoff_overrides,
+    set_site_cutoffs,
+    site_cutoffs,
+)
 from .scoring import Score, score
 
 __all__ = [
@@ -15,5 +23,8 @@ __all__ = [
     "get_definition",
     "load_definition",
     "load_definitions",
+    "parse_cutoff_overrides",
     "score",
+    "set_site_cutoffs",
+    "site_cutoffs",
 ]

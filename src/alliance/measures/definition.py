@@ -203,6 +203,14 @@ class Definition(_Strict):
         return self.scale.high * len(self.items)
 
     @property
+    def caseness(self) -> float | None:
+        """The cutoff between clinical and non-clinical totals, where the instrument has one
+        (its value in force: the site's where it set one)."""
+        if self.change is None or self.change.caseness_cutoff is None:
+            return None
+        return self.cutoffs[self.change.caseness_cutoff]
+
+    @property
     def has_licensed_wording(self) -> bool:
         return self.licence.kind == "public-domain"
 

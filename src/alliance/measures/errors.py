@@ -1,4 +1,4 @@
-"""The two error types of the measurement core.
+"""The error types of the measurement core.
 
 Both carry a stable `code` that callers (the CLI, forms, the API) can branch on without
 parsing the message, and a message written for the person who has to fix the input.
@@ -6,8 +6,12 @@ parsing the message, and a message written for the person who has to fix the inp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 
-class ScoringError(ValueError):
+from alliance.errors import DomainError, Problem
+
+
+class ScoringError(DomainError, ValueError):
     """Answers that cannot be scored. Raised by `score()` and nothing else is.
 
     `code` is one of: unknown_instrument, unknown_item, duplicate_item, missing_item,
@@ -24,32 +28,30 @@ class ScoringError(ValueError):
         message: str,
         *,
         item: str | None = None,
-        problems: tuple[ScoringError, ...] = (),
+        problems: Iterable[Problem] = (),
     ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message, tuple(problems) or (Problem(item, message, code),))
         self.item = item
-        self.problems: tuple[ScoringError, ...] = problems or (self,)
 
-    def __str__(self) -> str:
-        return self.message
+    def as_problem(self) -> Problem:
+        return Problem(self.item, self.message, self.code)
 
 
-class DefinitionError(Exception):
+class DefinitionError(DomainError):
     """An instrument definition file that is broken; names the file and the field."""
 
     def __init__(self, source: str, field: str, message: str) -> None:
-        super().__init__(f"{source}: field '{field}': {message}")
+        super().__init__("bad_definition", f"{source}: field '{field}': {message}",
+                         (Problem(field, message, "bad_definition"),))  # fmt: skip
         self.source = source
         self.field = field
-        self.message = message
+        self.detail = message
 
 
-class WordingError(Exception):
+class WordingError(DomainError):
     """A site wording file that does not fit its instrument; names the file and problem."""
 
     def __init__(self, source: str, message: str) -> None:
-        super().__init__(f"{source}: {message}")
+        super().__init__("bad_wording", f"{source}: {message}")
         self.source = source
-        self.message = message
+        self.detail = message

@@ -17,7 +17,7 @@ from typing import Any
 
 from .definition import Comparison, Definition
 from .errors import ScoringError
-from .loader import get_definition
+from .loader import generation, get_definition
 
 Number = int | float
 
@@ -101,8 +101,13 @@ class _Key:
     higher_is_better: bool
 
 
-@cache
 def _key(instrument_id: str) -> _Key:
+    # Compiled once per instrument and set of cutoffs in force (a site may change them).
+    return _compiled(instrument_id, generation())
+
+
+@cache
+def _compiled(instrument_id: str, _generation: int) -> _Key:
     d: Definition = get_definition(instrument_id)
     scale = d.scale
     unit = 10**scale.decimals
@@ -282,7 +287,10 @@ def _validate(key: _Key, answers: Mapping[Any, Any] | Iterable[tuple[Any, Any]])
         )
     if problems:
         first = problems[0]
-        raise ScoringError(first.code, first.message, item=first.item, problems=tuple(problems))
+        raise ScoringError(
+            first.code, first.message, item=first.item,
+            problems=tuple(p.as_problem() for p in problems),
+        )  # fmt: skip
     return units
 
 

@@ -18,16 +18,14 @@ Until then a form shows the labels with a visible demonstration notice.
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from .errors import ScoringError, WordingError
 from .loader import get_definition
+from .site import data_dir
 
 DEMONSTRATION_NOTICE = (
     "Demonstration wording: these are short descriptions written by Alliance Monitor, not the "
@@ -35,12 +33,6 @@ DEMONSTRATION_NOTICE = (
 )
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _ALLOWED_KEYS = {"instrument", "language", "source", "instructions", "low_anchor", "high_anchor"}
-
-
-def data_dir() -> Path:
-    """Where the site's data lives: ALLIANCE_DATA_DIR, or the user's data folder."""
-    configured = os.environ.get("ALLIANCE_DATA_DIR")
-    return Path(configured) if configured else Path(user_data_dir("alliance-monitor"))
 
 
 def wording_dir(base: Path | None = None) -> Path:

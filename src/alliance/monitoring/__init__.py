@@ -3,14 +3,14 @@
 from .config import MonitoringConfig
 from .engine import monitor_episode
 from .trajectory import ExpectedTrajectory, fit_trajectory
-from .types import SIGNAL_KINDS, Administration, Episode, Signal
+from .types import SIGNAL_KINDS, ScoredAdministration, ScoredEpisode, Signal
 
 __all__ = [
     "SIGNAL_KINDS",
-    "Administration",
-    "Episode",
     "ExpectedTrajectory",
     "MonitoringConfig",
+    "ScoredAdministration",
+    "ScoredEpisode",
     "Signal",
     "fit_trajectory",
     "monitor_episode",

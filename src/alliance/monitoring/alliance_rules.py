@@ -7,7 +7,7 @@ sustained_low_alliance. Each works on the SRS series alone, in session order.
 from __future__ import annotations
 
 from .config import MonitoringConfig
-from .types import Administration, Signal
+from .types import ScoredAdministration, Signal
 
 SRS = "srs"
 SRS_ITEM_NAMES = {"1": "Relationship", "2": "Goals and Topics", "3": "Approach or Method",
@@ -15,12 +15,12 @@ SRS_ITEM_NAMES = {"1": "Relationship", "2": "Goals and Topics", "3": "Approach o
 SRS_PERFECT = 40.0
 
 
-def alliance_signals(srs: list[Administration], config: MonitoringConfig) -> list[Signal]:
+def alliance_signals(srs: list[ScoredAdministration], config: MonitoringConfig) -> list[Signal]:
     signals: list[Signal] = []
     low_run = 0
     drop_run = 0
     perfect_run = 0
-    previous: Administration | None = None
+    previous: ScoredAdministration | None = None
     for index, current in enumerate(srs):
         total = current.total
         concern = total <= config.srs_concern_cutoff
@@ -39,7 +39,7 @@ def alliance_signals(srs: list[Administration], config: MonitoringConfig) -> lis
 
         # Runs count consecutive sessions: a gap in the session numbers (no SRS given,
         # or no session) starts a new run.
-        adjacent = previous is not None and current.session == previous.session + 1
+        adjacent = previous is not None and current.session_number == previous.session_number + 1
         perfect_run = (perfect_run if adjacent else 0) + 1 if total >= SRS_PERFECT else 0
         if perfect_run == config.perfect_streak_sessions:
             signals.append(_perfect_streak(current, perfect_run))
@@ -56,11 +56,11 @@ def alliance_signals(srs: list[Administration], config: MonitoringConfig) -> lis
     return signals
 
 
-def _concern(a: Administration, config: MonitoringConfig) -> Signal:
+def _concern(a: ScoredAdministration, config: MonitoringConfig) -> Signal:
     low = _lowest_named(a)
     return Signal(
         kind="alliance_concern",
-        session=a.session,
+        session_number=a.session_number,
         instrument=SRS,
         severity="warning",
         rule=f"srs_total <= {config.srs_concern_cutoff:g}",
@@ -82,24 +82,26 @@ def _concern(a: Administration, config: MonitoringConfig) -> Signal:
     )
 
 
-def _drop(previous: Administration, a: Administration, config: MonitoringConfig) -> Signal:
+def _drop(
+    previous: ScoredAdministration, a: ScoredAdministration, config: MonitoringConfig
+) -> Signal:
     fall = round(previous.total - a.total, 1)
     return Signal(
         kind="alliance_drop",
-        session=a.session,
+        session_number=a.session_number,
         instrument=SRS,
         severity="warning",
         rule=f"srs_total fell >= {config.srs_drop_points:g} from the previous SRS",
         evidence={
             "srs_total": a.total,
             "previous_srs_total": previous.total,
-            "previous_session": previous.session,
+            "previous_session": previous.session_number,
             "fall": fall,
             "threshold": config.srs_drop_points,
         },
         explanation=(
             f"The session rating fell {fall:g} points, from {previous.total:g} at session "
-            f"{previous.session} to {a.total:g}."
+            f"{previous.session_number} to {a.total:g}."
         ),
         suggested_action=(
             "Name the change openly: 'your rating is a little lower today; what was different "
@@ -108,7 +110,7 @@ def _drop(previous: Administration, a: Administration, config: MonitoringConfig)
     )
 
 
-def _low_items(a: Administration, config: MonitoringConfig) -> list[str]:
+def _low_items(a: ScoredAdministration, config: MonitoringConfig) -> list[str]:
     return [
         item
         for item in SRS_ITEM_NAMES
@@ -116,7 +118,7 @@ def _low_items(a: Administration, config: MonitoringConfig) -> list[str]:
     ]
 
 
-def _item_low(a: Administration, items: list[str], config: MonitoringConfig) -> Signal:
+def _item_low(a: ScoredAdministration, items: list[str], config: MonitoringConfig) -> Signal:
     names = [SRS_ITEM_NAMES[item] for item in items]
     goals_note = (
         " A low Goals and Topics rating often means the session drifted from what the client "
@@ -126,7 +128,7 @@ def _item_low(a: Administration, items: list[str], config: MonitoringConfig) -> 
     )
     return Signal(
         kind="alliance_item_low",
-        session=a.session,
+        session_number=a.session_number,
         instrument=SRS,
         severity="info",
         rule=f"srs item < {config.srs_item_low:g} with total > {config.srs_concern_cutoff:g}",
@@ -145,10 +147,10 @@ def _item_low(a: Administration, items: list[str], config: MonitoringConfig) -> 
     )
 
 
-def _perfect_streak(a: Administration, run: int) -> Signal:
+def _perfect_streak(a: ScoredAdministration, run: int) -> Signal:
     return Signal(
         kind="alliance_item_low",
-        session=a.session,
+        session_number=a.session_number,
         instrument=SRS,
         severity="info",
         rule=f"srs_total = 40 at {run} sessions in a row",
@@ -164,7 +166,7 @@ def _perfect_streak(a: Administration, run: int) -> Signal:
     )
 
 
-def _sustained(stretch: list[Administration], how: str, config: MonitoringConfig) -> Signal:
+def _sustained(stretch: list[ScoredAdministration], how: str, config: MonitoringConfig) -> Signal:
     """`stretch`: the low sessions, or the falling ones with the session before the first fall."""
     a = stretch[-1]
     run = len(stretch) if how == "low" else len(stretch) - 1
@@ -176,13 +178,13 @@ def _sustained(stretch: list[Administration], how: str, config: MonitoringConfig
         what = f"fallen at {run} sessions in a row"
     return Signal(
         kind="sustained_low_alliance",
-        session=a.session,
+        session_number=a.session_number,
         instrument=SRS,
         severity="warning",
         rule=rule,
         evidence={
             "pattern": how,
-            "sessions": [s.session for s in stretch],
+            "sessions": [s.session_number for s in stretch],
             "srs_totals": [s.total for s in stretch],
             "run": run,
         },
@@ -197,7 +199,7 @@ def _sustained(stretch: list[Administration], how: str, config: MonitoringConfig
     )
 
 
-def _lowest_named(a: Administration) -> str:
+def _lowest_named(a: ScoredAdministration) -> str:
     return _join([SRS_ITEM_NAMES[item] for item in a.score.lowest_items])
 
 

@@ -3,6 +3,10 @@
 Defaults come from ../shared/INSTRUMENTS.md. A site changes them with `dataclasses.replace`
 (or `MonitoringConfig.from_mapping` for a settings file); every signal names the rule and the
 numbers it used, so a changed threshold is visible in the evidence.
+
+Cutoffs are not here: the SRS alliance-concern cutoff, caseness and the fixed reliable-change
+figures live in the instrument definitions (or the site's override of them), which scoring
+and the chart read too, so one change moves all three.
 """
 
 from __future__ import annotations
@@ -20,9 +24,6 @@ SYMPTOM_INSTRUMENTS = ("phq-9", "gad-7", "ors")
 
 @dataclass(frozen=True)
 class MonitoringConfig:
-    # SRS total at or below this is an alliance concern. Seed text and mission: "at or below
-    # 36"; FIT vendors say "below 36" (use 35.9 for that).
-    srs_concern_cutoff: float = 36.0
     # A fall of this many points from the client's previous SRS is a drop, even above the
     # cutoff (OpenFIT flags 1 point): ratings bunch at the ceiling, so small falls matter.
     srs_drop_points: float = 1.0
@@ -58,14 +59,9 @@ class MonitoringConfig:
     # rather than a note.
     wai_weak_mean: float = 3.0
 
-    # Reliable change and caseness per instrument, in points: NHS Talking Therapies for
-    # PHQ-9 (6, caseness 10) and GAD-7 (4, caseness 8); ORS 5 and clinical cutoff 25.
-    reliable_change: Mapping[str, float] = field(
-        default_factory=lambda: {"phq-9": 6.0, "gad-7": 4.0, "ors": 5.0}
-    )
-    caseness: Mapping[str, float] = field(
-        default_factory=lambda: {"phq-9": 10.0, "gad-7": 8.0, "ors": 25.0}
-    )
+    # Reliable change in points, overriding the instrument file's figure (NHS Talking
+    # Therapies: PHQ-9 6, GAD-7 4; ORS 5) for a study that uses another.
+    reliable_change: Mapping[str, float] = field(default_factory=dict)
     # For an instrument with no fixed figure: (normative SD, reliability) for the
     # Jacobson-Truax reliable change index, |RC| > 1.96.
     jacobson_truax: Mapping[str, tuple[float, float]] = field(default_factory=dict)
@@ -110,6 +106,16 @@ class MonitoringConfig:
         if unknown:
             raise ValueError(f"unknown monitoring settings: {', '.join(unknown)}")
         return cls(**values)
+
+    @property
+    def srs_concern_cutoff(self) -> float:
+        """SRS total at or below this is an alliance concern (the instrument file's, default
+        36: seed text and mission "at or below 36"; FIT vendors' "below 36" is 35.9)."""
+        return get_definition("srs").cutoffs["alliance_concern"]
+
+    def caseness_for(self, instrument: str) -> float | None:
+        """The instrument's caseness cutoff in force (PHQ-9 10, GAD-7 8, ORS 25 as shipped)."""
+        return get_definition(instrument).caseness
 
     def reliable_change_for(self, instrument: str) -> float | None:
         """Points of change that count as reliable, or None if nothing is known."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from .config import MonitoringConfig
-from .types import Administration, Signal
+from .types import ScoredAdministration, Signal
 
 ALLIANCE_FALLING = ("alliance_drop", "alliance_concern", "possible_rupture")
 
 
 def divergence_signals(
-    alliance: list[Signal], symptoms: list[list[Administration]], config: MonitoringConfig
+    alliance: list[Signal], symptoms: list[list[ScoredAdministration]], config: MonitoringConfig
 ) -> list[Signal]:
     """`symptoms`: one series per symptom measure the client fills (PHQ-9, GAD-7, ORS).
 
@@ -25,17 +25,19 @@ def divergence_signals(
     falling_sessions: dict[int, set[str]] = {}
     for signal in alliance:
         if signal.kind in ALLIANCE_FALLING:
-            falling_sessions.setdefault(signal.session, set()).add(signal.kind)
+            falling_sessions.setdefault(signal.session_number, set()).add(signal.kind)
     signals = []
-    for session, kinds in sorted(falling_sessions.items()):
-        readings = [r for r in (_recent(series, session, config) for series in symptoms) if r]
+    for session_number, kinds in sorted(falling_sessions.items()):
+        readings = [
+            r for r in (_recent(series, session_number, config) for series in symptoms) if r
+        ]
         if readings and all(r["flat"] for r in readings):
-            signals.append(_divergence(session, sorted(kinds), readings, config))
+            signals.append(_divergence(session_number, sorted(kinds), readings, config))
     return signals
 
 
 def _recent(
-    series: list[Administration], session: int, config: MonitoringConfig
+    series: list[ScoredAdministration], session_number: int, config: MonitoringConfig
 ) -> dict[str, Any] | None:
     """The measure's last scores up to `session` and whether they are flat; None if too few
     or none recent enough to say."""
@@ -43,17 +45,17 @@ def _recent(
         return None
     instrument = series[0].instrument
     threshold = config.reliable_change_for(instrument)
-    recent = [a for a in series if a.session <= session][-config.divergence_window :]
+    recent = [a for a in series if a.session_number <= session_number][-config.divergence_window :]
     if threshold is None or len(recent) < config.divergence_window:
         return None
-    if recent[-1].session < session - 1:
+    if recent[-1].session_number < session_number - 1:
         return None
     totals = [a.total for a in recent]
     spread = round(max(totals) - min(totals), 1)
     flat_within = config.divergence_flat_share * threshold
     return {
         "instrument": instrument,
-        "sessions": [a.session for a in recent],
+        "sessions": [a.session_number for a in recent],
         "totals": totals,
         "spread": spread,
         "flat_within": flat_within,
@@ -62,7 +64,7 @@ def _recent(
 
 
 def _divergence(
-    session: int, kinds: list[str], readings: list[dict[str, Any]], config: MonitoringConfig
+    session_number: int, kinds: list[str], readings: list[dict[str, Any]], config: MonitoringConfig
 ) -> Signal:
     first = readings[0]
     described = "; ".join(
@@ -70,7 +72,7 @@ def _divergence(
     )
     return Signal(
         kind="alliance_symptom_divergence",
-        session=session,
+        session_number=session_number,
         instrument=first["instrument"],
         severity="warning",
         rule=(

@@ -10,14 +10,14 @@ from .divergence import divergence_signals
 from .ruptures import rupture_signals
 from .symptoms import change_signals, self_harm_signals
 from .trajectory import ExpectedTrajectory, not_on_track_signals
-from .types import Episode, Signal
+from .types import ScoredEpisode, Signal
 from .wai import wai_signals
 
 _SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 
 
 def monitor_episode(
-    episode: Episode,
+    episode: ScoredEpisode,
     config: MonitoringConfig | None = None,
     *,
     trajectories: Mapping[str, ExpectedTrajectory | None] | None = None,
@@ -44,12 +44,12 @@ def monitor_episode(
             signals += change_signals(series, config)
             signals += not_on_track_signals(series, config, trajectories.get(series[0].instrument))
     signals += divergence_signals(alliance, symptoms, config)
-    signals.sort(key=lambda s: (s.session, _SEVERITY_ORDER[s.severity], s.kind))
+    signals.sort(key=lambda s: (s.session_number, _SEVERITY_ORDER[s.severity], s.kind))
     return [_for_client(s, episode.client_id) for s in signals]
 
 
 def _for_client(signal: Signal, client_id: str) -> Signal:
     return Signal(
-        signal.kind, signal.session, signal.instrument, signal.severity, signal.rule,
+        signal.kind, signal.session_number, signal.instrument, signal.severity, signal.rule,
         signal.evidence, signal.explanation, signal.suggested_action, client_id,
     )  # fmt: skip

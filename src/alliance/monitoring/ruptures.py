@@ -14,14 +14,14 @@ import statistics
 from collections.abc import Iterable
 
 from .config import MonitoringConfig
-from .types import Administration, Signal
+from .types import ScoredAdministration, Signal
 
 
-def session_changes(series: list[Administration]) -> list[float]:
+def session_changes(series: list[ScoredAdministration]) -> list[float]:
     return [round(b.total - a.total, 1) for a, b in itertools.pairwise(series)]
 
 
-def pooled_change_sd(series_by_client: Iterable[list[Administration]]) -> float | None:
+def pooled_change_sd(series_by_client: Iterable[list[ScoredAdministration]]) -> float | None:
     """Pooled within-client SD of session-to-session changes (root mean within variance)."""
     squares = 0.0
     freedom = 0
@@ -34,7 +34,7 @@ def pooled_change_sd(series_by_client: Iterable[list[Administration]]) -> float 
 
 
 def rupture_signals(
-    srs: list[Administration], config: MonitoringConfig, pooled_sd: float | None = None
+    srs: list[ScoredAdministration], config: MonitoringConfig, pooled_sd: float | None = None
 ) -> list[Signal]:
     # A site's own setting wins, then the caseload's figure, then the documented default.
     if config.rupture_pooled_sd is not None:
@@ -66,7 +66,7 @@ def rupture_signals(
 
 
 def _rupture(
-    srs: list[Administration],
+    srs: list[ScoredAdministration],
     index: int,
     drop: float,
     sd: float,
@@ -79,7 +79,7 @@ def _rupture(
     evidence = {
         "srs_total": current.total,
         "pre_rupture_total": pre_level,
-        "pre_rupture_session": before.session,
+        "pre_rupture_session": before.session_number,
         "drop": drop,
         "sd": round(sd, 3),
         "sd_basis": basis,
@@ -88,7 +88,7 @@ def _rupture(
         "beyond_1sd": drop > sd,
         "beyond_2sd": drop > 2 * sd,
         "repaired": repair is not None,
-        "repair_session": repair.session if repair else None,
+        "repair_session": repair.session_number if repair else None,
         "repair_total": repair.total if repair else None,
         "exceeds_pre_rupture": bool(repair and repair.total > pre_level),
         "rupture_type": None,
@@ -97,14 +97,14 @@ def _rupture(
         outcome = "The rating has not yet returned to its level before the drop."
     elif repair.total > pre_level:
         outcome = (
-            f"It returned at session {repair.session} to {repair.total:g}, above the level "
+            f"It returned at session {repair.session_number} to {repair.total:g}, above the level "
             "before the drop: a repaired rupture."
         )
     else:
-        outcome = f"It returned to the earlier level at session {repair.session}: repaired."
+        outcome = f"It returned to the earlier level at session {repair.session_number}: repaired."
     return Signal(
         kind="possible_rupture",
-        session=current.session,
+        session_number=current.session_number,
         instrument=current.instrument,
         severity="warning",
         rule=(

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from .config import MonitoringConfig, higher_is_better
-from .types import Administration, Signal
+from .types import ScoredAdministration, Signal
 
 # Simon et al. 2013: any answer above 0 on PHQ-9 item 9 is a safety signal whatever the
 # total. Not a setting: no site should be able to make this signal less sensitive.
 SELF_HARM_ITEM_MIN = 1
 
 
-def self_harm_signals(phq9: list[Administration]) -> list[Signal]:
+def self_harm_signals(phq9: list[ScoredAdministration]) -> list[Signal]:
     return [
-        self_harm_signal(a.session, a.score.answers.get("9", 0), a.total)
+        self_harm_signal(a.session_number, a.score.answers.get("9", 0), a.total)
         for a in phq9
         if a.score.answers.get("9", 0) >= SELF_HARM_ITEM_MIN
     ]
 
 
-def self_harm_signal(session: int, item9: float, total: float | None) -> Signal:
+def self_harm_signal(session_number: int, item9: float, total: float | None) -> Signal:
     """The urgent signal; `total` is None when the rest of the form could not be scored."""
     unscored = (
         " The rest of the form could not be scored, but this answer stands."
@@ -27,7 +27,7 @@ def self_harm_signal(session: int, item9: float, total: float | None) -> Signal:
     )
     return Signal(
         kind="self_harm_risk",
-        session=session,
+        session_number=session_number,
         instrument="phq-9",
         severity="urgent",
         rule=f"phq-9 item 9 >= {SELF_HARM_ITEM_MIN}",
@@ -43,7 +43,7 @@ def self_harm_signal(session: int, item9: float, total: float | None) -> Signal:
     )
 
 
-def change_signals(series: list[Administration], config: MonitoringConfig) -> list[Signal]:
+def change_signals(series: list[ScoredAdministration], config: MonitoringConfig) -> list[Signal]:
     """Reliable improvement, deterioration and recovery, each when it is first reached.
 
     Against the episode's first score. A status fires at the session where it becomes true
@@ -55,7 +55,7 @@ def change_signals(series: list[Administration], config: MonitoringConfig) -> li
     threshold = config.reliable_change_for(instrument)
     if threshold is None:
         return []
-    caseness = config.caseness.get(instrument)
+    caseness = config.caseness_for(instrument)
     better_high = higher_is_better(instrument)
     first = series[0]
     signals: list[Signal] = []
@@ -85,18 +85,18 @@ def _is_case(total: float, caseness: float, better_high: bool) -> bool:
 
 def _change(
     kind: str,
-    first: Administration,
-    a: Administration,
+    first: ScoredAdministration,
+    a: ScoredAdministration,
     gain: float,
     threshold: float,
     caseness: float | None,
     better_high: bool,
 ) -> Signal:
     name = a.instrument.upper()
-    moved = f"from {first.total:g} at session {first.session} to {a.total:g}"
+    moved = f"from {first.total:g} at session {first.session_number} to {a.total:g}"
     evidence = {
         "first_total": first.total,
-        "first_session": first.session,
+        "first_session": first.session_number,
         "total": a.total,
         "improvement": gain,
         "reliable_change": threshold,
@@ -104,14 +104,14 @@ def _change(
     }
     if kind == "reliable_improvement":
         return Signal(
-            kind, a.session, a.instrument, "info",
+            kind, a.session_number, a.instrument, "info",
             f"improvement >= {threshold:g} points since the first score", evidence,
             f"{name} improved reliably, {moved}.",
             "Share the progress with the client and ask what has helped; keep what works.",
         )  # fmt: skip
     if kind == "reliable_deterioration":
         return Signal(
-            kind, a.session, a.instrument, "warning",
+            kind, a.session_number, a.instrument, "warning",
             f"worsening >= {threshold:g} points since the first score", evidence,
             f"{name} worsened reliably, {moved}.",
             "Review the plan with the client: ask how they see the change, check the "
@@ -119,7 +119,7 @@ def _change(
         )  # fmt: skip
     side = "at or above" if better_high else "below"
     return Signal(
-        kind, a.session, a.instrument, "info",
+        kind, a.session_number, a.instrument, "info",
         f"reliable improvement and {side} caseness {caseness:g}", evidence,
         f"{name} recovered: reliable improvement {moved}, now out of the clinical range.",
         "Discuss with the client what keeps the gains going and whether to plan the ending.",

@@ -21,15 +21,20 @@ from typing import Any
 
 import numpy as np
 
+from alliance.errors import DomainError
+
 from .config import SYMPTOM_INSTRUMENTS, MonitoringConfig, higher_is_better
 from .ruptures import pooled_change_sd
-from .types import Administration, Episode, Signal
+from .types import ScoredAdministration, ScoredEpisode, Signal
 
 Series = Sequence[tuple[int, float]]  # (session, total), session order, intake first
 
 
-class TrajectoryError(ValueError):
+class TrajectoryError(DomainError, ValueError):
     """A saved reference that cannot be used; names the file and the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("bad_reference", message)
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,9 @@ class ExpectedTrajectory:
     episodes: int
     observations: int
 
-    def expected(self, intake: float, session: int) -> tuple[float, float]:
+    def expected(self, intake: float, session_number: int) -> tuple[float, float]:
         """Expected score and its predicted SD at `session` for a client with `intake`."""
-        t = math.log(session)
+        t = math.log(session_number)
         mean = (
             self.intercept
             + self.intake * intake
@@ -81,11 +86,11 @@ def fit_trajectory(
     groups, y, intake, log_t = [], [], [], []
     for g, series in enumerate(usable):
         first_session, first_total = series[0]
-        for session, total in series[1:]:
+        for session_number, total in series[1:]:
             groups.append(g)
             y.append(total)
             intake.append(first_total)
-            log_t.append(math.log(session - first_session + 1))
+            log_t.append(math.log(session_number - first_session + 1))
     return _fit_mixed(instrument, groups, y, intake, log_t, len(usable))
 
 
@@ -155,7 +160,7 @@ class Reference:
 
 
 def reference_from_episodes(
-    episodes: Sequence[Episode], config: MonitoringConfig | None = None
+    episodes: Sequence[ScoredEpisode], config: MonitoringConfig | None = None
 ) -> Reference:
     """Fit the expected trajectories (each symptom measure given three or more times) and
     the pooled SD of session-to-session SRS changes from a set of episodes."""
@@ -163,7 +168,7 @@ def reference_from_episodes(
     series: dict[str, list[list[tuple[int, float]]]] = {i: [] for i in SYMPTOM_INSTRUMENTS}
     for episode in episodes:
         for instrument, collected in series.items():
-            scores = [(a.session, a.total) for a in episode.series(instrument)]
+            scores = [(a.session_number, a.total) for a in episode.series(instrument)]
             if len(scores) >= 3:
                 collected.append(scores)
     trajectories = {
@@ -230,7 +235,7 @@ def _checked(trajectory: ExpectedTrajectory) -> ExpectedTrajectory:
 
 
 def not_on_track_signals(
-    series: list[Administration],
+    series: list[ScoredAdministration],
     config: MonitoringConfig,
     trajectory: ExpectedTrajectory | None,
 ) -> list[Signal]:
@@ -241,11 +246,11 @@ def not_on_track_signals(
     better_high = higher_is_better(instrument)
     signals = []
     for a in series[1:]:
-        session = a.session - first.session + 1
-        if session < config.trajectory_first_session:
+        session_number = a.session_number - first.session_number + 1
+        if session_number < config.trajectory_first_session:
             continue
         if trajectory is not None:
-            signal = _against_model(first, a, session, trajectory, config, better_high)
+            signal = _against_model(first, a, session_number, trajectory, config, better_high)
         else:
             signal = _against_rule(first, a, config, better_high)
         if signal is not None:
@@ -254,14 +259,14 @@ def not_on_track_signals(
 
 
 def _against_model(
-    first: Administration,
-    a: Administration,
-    session: int,
+    first: ScoredAdministration,
+    a: ScoredAdministration,
+    session_number: int,
     trajectory: ExpectedTrajectory,
     config: MonitoringConfig,
     better_high: bool,
 ) -> Signal | None:
-    expected, sd = trajectory.expected(first.total, session)
+    expected, sd = trajectory.expected(first.total, session_number)
     margin = config.trajectory_z * sd
     limit = expected - margin if better_high else expected + margin
     off = a.total < limit if better_high else a.total > limit
@@ -289,9 +294,12 @@ def _against_model(
 
 
 def _against_rule(
-    first: Administration, a: Administration, config: MonitoringConfig, better_high: bool
+    first: ScoredAdministration,
+    a: ScoredAdministration,
+    config: MonitoringConfig,
+    better_high: bool,
 ) -> Signal | None:
-    caseness = config.caseness.get(a.instrument)
+    caseness = config.caseness_for(a.instrument)
     no_better = a.total <= first.total if better_high else a.total >= first.total
     in_range = caseness is None or (a.total < caseness if better_high else a.total >= caseness)
     if not (no_better and in_range):
@@ -313,11 +321,11 @@ def _against_rule(
 
 
 def _signal(
-    a: Administration, *, method: str, rule: str, evidence: dict[str, Any], detail: str
+    a: ScoredAdministration, *, method: str, rule: str, evidence: dict[str, Any], detail: str
 ) -> Signal:
     return Signal(
         kind="not_on_track",
-        session=a.session,
+        session_number=a.session_number,
         instrument=a.instrument,
         severity="warning",
         rule=rule,

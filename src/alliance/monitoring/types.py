@@ -29,10 +29,10 @@ SIGNAL_KINDS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Administration:
-    """One scored form in an episode."""
+class ScoredAdministration:
+    """One scored form in an episode (the core's view of a stored administration)."""
 
-    session: int
+    session_number: int
     instrument: str
     score: Score
     respondent: Respondent = "client"
@@ -44,24 +44,28 @@ class Administration:
 
 
 @dataclass(frozen=True, slots=True)
-class Episode:
-    """One client's course of treatment: scored forms in session order."""
+class ScoredEpisode:
+    """One client's course of treatment: scored administrations in session order."""
 
     client_id: str
-    administrations: tuple[Administration, ...]
+    administrations: tuple[ScoredAdministration, ...]
     clinician_id: str | None = None
 
     @classmethod
     def of(
         cls,
         client_id: str,
-        administrations: Iterable[Administration],
+        administrations: Iterable[ScoredAdministration],
         clinician_id: str | None = None,
-    ) -> Episode:
-        ordered = sorted(administrations, key=lambda a: (a.session, a.instrument, a.respondent))
+    ) -> ScoredEpisode:
+        ordered = sorted(
+            administrations, key=lambda a: (a.session_number, a.instrument, a.respondent)
+        )
         return cls(client_id, tuple(ordered), clinician_id)
 
-    def series(self, instrument: str, respondent: Respondent = "client") -> list[Administration]:
+    def series(
+        self, instrument: str, respondent: Respondent = "client"
+    ) -> list[ScoredAdministration]:
         """The administrations of one instrument by one respondent, in session order."""
         return [
             a
@@ -69,10 +73,10 @@ class Episode:
             if a.instrument == instrument and a.respondent == respondent
         ]
 
-    def sessions(self) -> list[int]:
-        return sorted({a.session for a in self.administrations})
+    def session_numbers(self) -> list[int]:
+        return sorted({a.session_number for a in self.administrations})
 
-    def __iter__(self) -> Iterator[Administration]:
+    def __iter__(self) -> Iterator[ScoredAdministration]:
         return iter(self.administrations)
 
 
@@ -81,7 +85,7 @@ class Signal:
     """Something the rules raised about one session, with the numbers behind it."""
 
     kind: str
-    session: int
+    session_number: int
     instrument: str
     severity: Severity
     rule: str
@@ -93,7 +97,7 @@ class Signal:
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "session": self.session,
+            "session": self.session_number,
             "instrument": self.instrument,
             "severity": self.severity,
             "rule": self.rule,

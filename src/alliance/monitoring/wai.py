@@ -5,17 +5,21 @@ from __future__ import annotations
 from alliance.measures import get_definition
 
 from .config import MonitoringConfig
-from .types import Administration, Signal
+from .types import ScoredAdministration, Signal
 
 
 def wai_signals(
-    client: list[Administration], therapist: list[Administration], config: MonitoringConfig
+    client: list[ScoredAdministration],
+    therapist: list[ScoredAdministration],
+    config: MonitoringConfig,
 ) -> list[Signal]:
-    by_session = {a.session: a for a in therapist}
-    return [_profile(a, by_session.get(a.session), config.wai_weak_mean) for a in client]
+    by_session = {a.session_number: a for a in therapist}
+    return [_profile(a, by_session.get(a.session_number), config.wai_weak_mean) for a in client]
 
 
-def _profile(a: Administration, therapist: Administration | None, weak: float) -> Signal:
+def _profile(
+    a: ScoredAdministration, therapist: ScoredAdministration | None, weak: float
+) -> Signal:
     definition = get_definition(a.instrument)
     means = a.score.subscale_means
     lowest = min(means.values())
@@ -50,7 +54,7 @@ def _profile(a: Administration, therapist: Administration | None, weak: float) -
     )
     return Signal(
         kind="wai_profile",
-        session=a.session,
+        session_number=a.session_number,
         instrument=a.instrument,
         severity="warning" if lowest < weak else "info",
         rule="lowest WAI-SR subscale mean" + (f" < {weak:g}" if lowest < weak else ""),

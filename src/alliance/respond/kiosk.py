@@ -9,7 +9,6 @@ submission as on the client's phone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import authenticate, logout
@@ -20,30 +19,22 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import FormLink, Session
+from alliance.care.models import FormLink
 from alliance.care.services.administrations import SubmissionError
-from alliance.care.services.forms import (
+from alliance.care.services.links import (
     LinkUnusable,
-    create_form_link,
     open_link,
     revoke_link,
     submit_forms,
     token_hash,
 )
 
-from .views import answers_from, forms_context
+from .kiosk_lock import KIOSK_KEY
+from .questionnaires import answers_from, forms_context
 
-KIOSK_KEY = "kiosk"
 # Below the sign-in lockout (5, django-axes, which counts these tries too): the kiosk signs
 # the clinician out first, so the device ends on the sign-in page, not a lockout page.
 UNLOCK_ATTEMPTS = 4
-
-
-def open_kiosk(request: HttpRequest, session: Session, instruments: list[str]) -> HttpResponse:
-    """Lock this browser session to the kiosk for `session`'s forms."""
-    _link, token = create_form_link(session=session, instruments=instruments)
-    request.session[KIOSK_KEY] = {"token": token, "session": session.pk, "failures": 0}
-    return redirect("kiosk")
 
 
 @never_cache
@@ -112,16 +103,3 @@ def _screen(
         return render(request, "respond/kiosk_done.html", context, status=status)
     context |= forms_context(link.instruments, posted or {}, list(problems))
     return render(request, "respond/kiosk.html", context, status=status)
-
-
-class KioskLockMiddleware:
-    """While a kiosk is open in this browser session, every page but the kiosk's redirects
-    to the kiosk (static files are served before this by WhiteNoise)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if KIOSK_KEY in request.session and not request.path.startswith("/kiosk/"):
-            return redirect("kiosk")
-        return self.get_response(request)

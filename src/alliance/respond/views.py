@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,9 +9,9 @@ from django.views.decorators.cache import never_cache
 
 from alliance.audit.trail import client_address
 from alliance.care.services.administrations import SubmissionError
-from alliance.care.services.forms import LinkUnusable, open_link, submit_forms
-from alliance.measures import get_definition
-from alliance.measures.wording import form_text
+from alliance.care.services.links import LinkUnusable, open_link, submit_forms
+
+from .questionnaires import answers_from, forms_context
 
 TOO_MANY = "Too many links were tried from this connection. Please wait a few minutes."
 UNUSABLE = {
@@ -55,53 +53,3 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         # Acknowledged only now, after the transaction has committed.
         return render(request, "respond/thanks.html")
     return render(request, "respond/forms.html", forms_context(link.instruments, {}, []))
-
-
-def answers_from(request: HttpRequest, instrument: str) -> dict[str, Any]:
-    definition = get_definition(instrument)
-    ids = [*definition.item_ids, *(s.id for s in definition.supplementary)]
-    answers: dict[str, Any] = {}
-    for item in ids:
-        raw = request.POST.get(f"{instrument}-{item}", "").strip()
-        if not raw:
-            continue  # missing: scoring names it (item 10 of the PHQ-9 may stay empty)
-        try:
-            answers[item] = float(raw) if "." in raw else int(raw)
-        except ValueError:
-            answers[item] = raw  # scoring refuses it with a message naming the item
-    return answers
-
-
-def forms_context(
-    instruments: list[str], posted: Any, problems: list[tuple[str | None, str]]
-) -> dict[str, Any]:
-    forms = []
-    for name in instruments:
-        definition = get_definition(name)
-        text = form_text(name)
-        items = [
-            {"id": item_id, "text": item_text, "field": f"{name}-{item_id}",
-             "value": posted.get(f"{name}-{item_id}", "")}
-            for item_id, item_text in text.items
-        ]  # fmt: skip
-        forms.append(
-            {
-                "id": name,
-                "name": definition.name,
-                "text": text,
-                "vas": definition.scale.kind == "vas",
-                "points": definition.scale.points,
-                "items": items,
-                "supplementary": [
-                    {
-                        "id": s.id,
-                        "text": s.wording or s.label,
-                        "field": f"{name}-{s.id}",
-                        "points": s.points,
-                        "value": posted.get(f"{name}-{s.id}", ""),
-                    }
-                    for s in definition.supplementary
-                ],
-            }
-        )
-    return {"forms": forms, "problems": [message for _item, message in problems]}

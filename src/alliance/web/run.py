@@ -9,7 +9,7 @@ import secrets
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.web.settings")
-    from alliance.measures.wording import data_dir
+    from alliance.measures.site import data_dir
 
     if not os.environ.get("DATABASE_URL"):
         data_dir().mkdir(parents=True, exist_ok=True)

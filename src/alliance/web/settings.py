@@ -16,7 +16,7 @@ import secrets
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from alliance.measures.wording import data_dir
+from alliance.measures.site import data_dir
 from alliance.web.env import env_bool, env_int, env_list, env_str
 
 ENV = env_str("ALLIANCE_ENV", "development")
@@ -79,10 +79,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "alliance.web.membership.MembershipMiddleware",
     "alliance.audit.trail.AuditContextMiddleware",
     "alliance.web.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "alliance.respond.kiosk.KioskLockMiddleware",
+    "alliance.respond.kiosk_lock.KioskLockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.

@@ -16,6 +16,22 @@ from django.utils import timezone
 from ..models import Client, Membership, Supervision
 
 
+def membership_of(user: Any) -> Membership | None:
+    """The membership a signed-in user acts under, with its organization.
+
+    A user has one membership in practice. Should there be several, the one of the lowest
+    organization id is taken, so that every request (and every sign-in entry) names the
+    same organization rather than whichever row the database returns first. This is the
+    only place that choice is made.
+    """
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization_id")
+        .first()
+    )
+
+
 def supervisions(user: Any) -> QuerySet[Supervision]:
     """The user's supervisions that hold: both people are members of its organization."""
     member = Membership.objects.filter(organization=OuterRef("organization"))

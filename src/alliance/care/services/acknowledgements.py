@@ -8,24 +8,23 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 
 from alliance.audit.trail import record_for_client
+from alliance.errors import DomainError
 
 from ..models import SignalAcknowledgement, SignalRecord
 
 
-class AcknowledgementError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AcknowledgementError(DomainError):
+    """What was done about a signal cannot be recorded as given."""
 
 
 def acknowledge_signal(
     *, signal: SignalRecord, action: str, note: str, user: Any
 ) -> SignalAcknowledgement:
     if action not in SignalAcknowledgement.Action.values:
-        raise AcknowledgementError(f"unknown action {action!r}")
+        raise AcknowledgementError("unknown_action", f"unknown action {action!r}")
     note = note.strip()
     if signal.severity == "urgent" and not note:
-        raise AcknowledgementError("say what was done: a safety signal needs a note")
+        raise AcknowledgementError("note_needed", "say what was done: a safety signal needs a note")
     with transaction.atomic():
         acknowledgement = SignalAcknowledgement.objects.create(
             episode=signal.episode,

@@ -12,40 +12,31 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.audit.trail import record
+from alliance.errors import DomainError, Problem
 
 from ..models import BreakGlass, Client, Membership, Organization, Supervision
 
 BREAK_GLASS_LIFETIME = dt.timedelta(hours=1)
 
 
-class AdminError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def admin_organization(user: Any) -> Organization | None:
-    membership = (
-        Membership.objects.filter(user=user, role=Membership.Role.ADMIN)
-        .select_related("organization")
-        .order_by("organization_id")
-        .first()
-    )
-    return membership.organization if membership else None
+class AdminError(DomainError):
+    """Codes: bad_role, bad_username, weak_password, username_taken, own_account,
+    not_a_supervisor, not_a_clinician, no_reason, no_such_client, organization_taken."""
 
 
 def add_member(*, organization: Organization, username: str, role: str, password: str) -> Any:
     if role not in Membership.Role.values:
-        raise AdminError("the role is clinician, supervisor or admin")
+        raise AdminError("bad_role", "the role is clinician, supervisor or admin")
     username = username.strip()
     if not username or len(username) > 150:
-        raise AdminError("give a username of 1 to 150 characters")
+        raise AdminError("bad_username", "give a username of 1 to 150 characters")
     users = get_user_model()
     candidate = users(username=username)
     try:
         password_validation.validate_password(password, candidate)
     except ValidationError as exc:
-        raise AdminError(" ".join(exc.messages)) from None
+        problems = [Problem("password", text, "weak_password") for text in exc.messages]
+        raise AdminError("weak_password", " ".join(exc.messages), problems) from None
     try:
         with transaction.atomic():
             user = users.objects.create_user(username=username, password=password)
@@ -53,13 +44,13 @@ def add_member(*, organization: Organization, username: str, role: str, password
             record("create", user, object_type="user", organization_id=organization.pk,
                    fields=["username", "role"], detail=f"member added as {role}")  # fmt: skip
     except IntegrityError:
-        raise AdminError(f"the username {username!r} is taken") from None
+        raise AdminError("username_taken", f"the username {username!r} is taken") from None
     return user
 
 
 def set_active(*, organization: Organization, member: Any, active: bool, by: Any) -> None:
     if member.pk == by.pk:
-        raise AdminError("you cannot deactivate your own account")
+        raise AdminError("own_account", "you cannot deactivate your own account")
     member.is_active = active
     member.save(update_fields=["is_active"])
     record("update", member, object_type="user", organization_id=organization.pk,
@@ -73,9 +64,11 @@ def add_supervision(*, organization: Organization, supervisor: Any, supervisee: 
         ).values_list("user_id", "role")
     )
     if roles.get(supervisor.pk) != Membership.Role.SUPERVISOR:
-        raise AdminError("only a supervisor of this organization can supervise")
+        raise AdminError("not_a_supervisor", "only a supervisor of this organization can supervise")
     if roles.get(supervisee.pk) != Membership.Role.CLINICIAN:
-        raise AdminError("only a clinician of this organization can be supervised")
+        raise AdminError(
+            "not_a_clinician", "only a clinician of this organization can be supervised"
+        )
     link, created = Supervision.objects.get_or_create(
         organization=organization, supervisor=supervisor, supervisee=supervisee
     )
@@ -87,10 +80,10 @@ def add_supervision(*, organization: Organization, supervisor: Any, supervisee: 
 def break_glass(*, organization: Organization, user: Any, code: str, reason: str) -> BreakGlass:
     reason = reason.strip()
     if len(reason) < 10:
-        raise AdminError("say why the record must be opened (10 characters or more)")
+        raise AdminError("no_reason", "say why the record must be opened (10 characters or more)")
     client = Client.objects.filter(organization=organization, code=code.strip()).first()
     if client is None:
-        raise AdminError("no client with that code in this organization")
+        raise AdminError("no_such_client", "no client with that code in this organization")
     grant = BreakGlass.objects.create(user=user, client=client, reason=reason[:500],
                                       expires_at=timezone.now() + BREAK_GLASS_LIFETIME)  # fmt: skip
     record("break_glass", client, client_id=client.pk, organization_id=organization.pk,

@@ -1,5 +1,5 @@
 """Storing a filled form: score it, store it whole, recompute the episode's signals, all in
-one transaction, or store nothing."""
+one transaction, or store nothing. Imports store many already-scored forms at once."""
 
 from __future__ import annotations
 
@@ -9,23 +9,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from alliance.audit.trail import record_for_client
+from alliance.errors import DomainError
 from alliance.measures import Score, ScoringError, get_definition, score
-from alliance.monitoring import Administration as ScoredForm
-from alliance.monitoring import Episode as ScoredEpisode
-from alliance.monitoring import monitor_episode
 
-from ..models import Administration, Episode, Session, SignalRecord
-from .reference import client_reference
+from ..models import Administration, Episode, Session
+from .signals import refresh_signals
 
 
-class SubmissionError(Exception):
-    """A form that cannot be stored; `problems` lists (item, message) for the form."""
-
-    def __init__(self, code: str, message: str, problems: list[tuple[str | None, str]]) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.problems = problems
+class SubmissionError(DomainError):
+    """A form that cannot be stored; `problems` names each item that needs an answer."""
 
 
 def record_administration(
@@ -53,9 +45,7 @@ def record_administration(
         definition = get_definition(instrument)
         scored = score(instrument, answers)
     except ScoringError as exc:
-        raise SubmissionError(
-            exc.code, exc.message, [(p.item, p.message) for p in exc.problems]
-        ) from None
+        raise SubmissionError(exc.code, exc.message, exc.problems) from None
     if amends is not None:
         _check_amendment(amends, session, instrument, reason)
     try:
@@ -77,7 +67,9 @@ def record_administration(
                 detail=f"amends form {amends.pk}" if amends else "",
             )  # fmt: skip
             if refresh:
-                refresh_signals(session.episode)
+                what = "corrected" if amends else "stored"
+                refresh_signals(session.episode, because=f"{instrument} of session "
+                                f"{session.number} {what}")  # fmt: skip
     except IntegrityError:
         # Two submissions with one key raced: the other one was stored first.
         if submission_key:
@@ -91,63 +83,17 @@ def _check_amendment(
 ) -> None:
     if amends.session_id != session.pk or amends.instrument != instrument:
         raise SubmissionError(
-            "bad_amendment", "an amendment must be of the same form in the same session", []
+            "bad_amendment", "an amendment must be of the same form in the same session"
         )
     if not reason.strip():
-        raise SubmissionError("no_reason", "say why the form is corrected", [])
+        raise SubmissionError("no_reason", "say why the form is corrected")
     if len(reason.strip()) > 1000:
-        raise SubmissionError("reason_too_long", "the reason is longer than 1000 characters", [])
+        raise SubmissionError("reason_too_long", "the reason is longer than 1000 characters")
     if Administration.objects.filter(amends=amends).exists():
         raise SubmissionError(
             "already_amended",
             "this form has been corrected already: correct the latest version",
-            [],
         )
-
-
-def refresh_signals(episode: Episode) -> list[SignalRecord]:
-    """Recompute the episode's signals from its current administrations and store them."""
-    forms = (
-        Administration.objects.filter(session__episode=episode, amended_by__isnull=True)
-        .select_related("session")
-        .order_by("session__number", "id")
-    )
-    scored = ScoredEpisode.of(
-        str(episode.client_id),
-        [
-            ScoredForm(
-                a.session.number,
-                a.instrument,
-                Score.from_record(a.score),
-                "therapist" if a.respondent == "therapist" else "client",
-                a.session.held_on,
-            )
-            for a in forms
-        ],
-    )
-    reference = client_reference(episode.client_id)
-    signals = monitor_episode(
-        scored,
-        trajectories=reference.trajectories if reference else None,
-        pooled_srs_sd=reference.pooled_srs_sd if reference else None,
-    )
-    latest = max((a.session for a in scored.administrations), default=None)
-    SignalRecord.objects.filter(episode=episode).delete()
-    return SignalRecord.objects.bulk_create(
-        SignalRecord(
-            episode=episode,
-            session_number=s.session,
-            kind=s.kind,
-            instrument=s.instrument,
-            severity=s.severity,
-            rule=s.rule,
-            evidence=s.evidence,
-            explanation=s.explanation,
-            suggested_action=s.suggested_action,
-            current=s.session == latest,
-        )
-        for s in signals
-    )
 
 
 def import_episode_forms(*, episode: Episode, forms: Iterable[tuple[int, Any, str, Score]]) -> int:
@@ -174,5 +120,5 @@ def import_episode_forms(*, episode: Episode, forms: Iterable[tuple[int, Any, st
         Administration.objects.bulk_create(stored)
         record_for_client("create", episode, episode.client, object_type="administrations",
                           detail=f"{len(stored)} forms imported")  # fmt: skip
-        refresh_signals(episode)
+        refresh_signals(episode, because="forms imported")
     return len(stored)

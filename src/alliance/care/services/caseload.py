@@ -62,7 +62,7 @@ def clinician_caseload(
     # acted on, whenever it was raised: it stays at the top until the clinician records
     # what was done.
     signals = (
-        with_acknowledgement(SignalRecord.objects.filter(episode__client__in=own))
+        with_acknowledgement(SignalRecord.objects.in_force().filter(episode__client__in=own))
         .filter(Q(current=True) | Q(severity="urgent", acknowledged=False))
         # Only what the page shows: evidence and texts are not read (nor decoded).
         .only("kind", "severity", "episode__client_id")

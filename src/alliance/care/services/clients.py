@@ -10,43 +10,42 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from alliance.audit.trail import record_for_client
+from alliance.errors import DomainError
 
-from ..models import Client, Episode, Membership, default_measure_plan
+from ..measure_plan import MeasurePlan
+from ..models import Client, Episode, Organization
 
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
-class ClientError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ClientError(DomainError):
+    """Codes: bad_code, not_a_member, bad_measures, code_taken."""
 
 
 def add_client(
-    *, clinician: Any, code: str, symptom_measures: str = "phq-9+gad-7",
-    started_on: dt.date | None = None,
+    *, clinician: Any, organization: Organization | None, code: str,
+    symptom_measures: str = "phq-9+gad-7", started_on: dt.date | None = None,
 ) -> Client:  # fmt: skip
-    """Create a client of the clinician's organization with an open episode.
+    """Create a client of the clinician in `organization` (the member's organization; None
+    for someone who is not a member of one) with an open episode.
 
     `symptom_measures`: "phq-9+gad-7" (default) or "ors", given every session with the SRS.
     """
     code = code.strip()
     if not CODE.match(code):
         raise ClientError(
-            "a client code is 1-40 letters, digits, '-', '_' or '.', with no names or spaces"
+            "bad_code",
+            "a client code is 1-40 letters, digits, '-', '_' or '.', with no names or spaces",
         )
-    membership = Membership.objects.filter(user=clinician).select_related("organization").first()
-    if membership is None:
-        raise ClientError("you are not a member of an organization")
-    plan = default_measure_plan()
-    if symptom_measures == "ors":
-        plan["every_session"] = ["srs", "ors"]
-    elif symptom_measures != "phq-9+gad-7":
-        raise ClientError("symptom measures are 'phq-9+gad-7' or 'ors'")
+    if organization is None:
+        raise ClientError("not_a_member", "you are not a member of an organization")
+    if symptom_measures not in ("phq-9+gad-7", "ors"):
+        raise ClientError("bad_measures", "symptom measures are 'phq-9+gad-7' or 'ors'")
+    plan = MeasurePlan.default(symptom_measures)  # type: ignore[arg-type]
     try:
         with transaction.atomic():
             client = Client.objects.create(
-                organization=membership.organization, clinician=clinician, code=code
+                organization=organization, clinician=clinician, code=code
             )
             episode = Episode.objects.create(
                 client=client,
@@ -56,7 +55,9 @@ def add_client(
             record_for_client("create", client, client, fields=["code"])
             record_for_client("create", episode, client, fields=["measure_plan", "started_on"])
     except IntegrityError:
-        raise ClientError(f"the code {code!r} is already in use in this organization") from None
+        raise ClientError(
+            "code_taken", f"the code {code!r} is already in use in this organization"
+        ) from None
     return client
 
 

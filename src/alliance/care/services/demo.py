@@ -75,7 +75,7 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
             episode = Episode.objects.create(client=client, started_on=first.date)
             import_episode_forms(
                 episode=episode,
-                forms=((a.session, a.date, a.instrument, a.score) for a in scored),
+                forms=((a.session_number, a.date, a.instrument, a.score) for a in scored),
             )
         _record_clinical_work(organization)
         return organization.clients.count()
@@ -98,7 +98,7 @@ def _record_clinical_work(organization: Organization) -> None:
     outcome, unrepaired ones noticed and still open or unresolved; some alliance concerns
     discussed. Safety signals are left for the visitor to act on."""
     rng = random.Random(7)
-    signals = SignalRecord.objects.filter(episode__client__organization=organization)
+    signals = SignalRecord.objects.in_force().filter(episode__client__organization=organization)
     for signal in signals.filter(kind="possible_rupture").select_related("episode__client"):
         if rng.random() < 0.25:
             continue  # not yet recorded: the score signal alone

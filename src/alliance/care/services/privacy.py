@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.audit.trail import record_for_client
+from alliance.errors import DomainError
 
+from ..measure_plan import MeasurePlan
 from ..models import (
     Administration,
     Client,
@@ -29,10 +31,8 @@ from ..models import (
 FORMAT = "alliance-monitor client record 1"
 
 
-class ErasureError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ErasureError(DomainError):
+    """An erasure not confirmed: nothing is erased."""
 
 
 def export_client(client: Client) -> dict[str, Any]:
@@ -74,7 +74,7 @@ def erase_client(*, client: Client, confirm_code: str) -> int:
     """Delete the client's whole record; returns the number of rows removed. The code must
     be typed again, so that no erasure happens by a slip."""
     if confirm_code.strip() != client.code:
-        raise ErasureError("type the client's code exactly to confirm the erasure")
+        raise ErasureError("not_confirmed", "type the client's code exactly to confirm the erasure")
     removed = 0
     with transaction.atomic():
         record_for_client("erase", client, client, detail="whole record erased")
@@ -104,6 +104,8 @@ def _rows(queryset: Any, fields: list[str]) -> list[dict[str, Any]]:
 
 
 def _json(value: Any) -> Any:
+    if isinstance(value, MeasurePlan):
+        return value.as_json()
     return _iso(value) if hasattr(value, "isoformat") else value
 
 

@@ -10,12 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
-
 from alliance.measures import Score
-from alliance.monitoring import Administration as ScoredForm
-from alliance.monitoring import Episode as ScoredEpisode
-from alliance.monitoring import MonitoringConfig
+from alliance.monitoring import MonitoringConfig, ScoredAdministration, ScoredEpisode
 from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
 from alliance.monitoring.trajectory import (
     Reference,
@@ -24,12 +20,12 @@ from alliance.monitoring.trajectory import (
     reference_to_dict,
 )
 
-from ..models import Administration, CaseloadReference, Episode, Organization
+from ..models import Administration, CaseloadReference, Organization
 
 
 def refit_organization_reference(organization: Organization) -> CaseloadReference:
     """Fit the reference from the organization's stored episodes and save it."""
-    forms: dict[int, list[ScoredForm]] = defaultdict(list)
+    forms: dict[int, list[ScoredAdministration]] = defaultdict(list)
     rows = (
         Administration.objects.filter(
             session__episode__client__organization=organization, amended_by__isnull=True
@@ -41,7 +37,7 @@ def refit_organization_reference(organization: Organization) -> CaseloadReferenc
     )  # fmt: skip
     for episode_id, number, instrument, record, respondent, held_on in rows:
         forms[episode_id].append(
-            ScoredForm(number, instrument, Score.from_record(record), respondent, held_on)
+            ScoredAdministration(number, instrument, Score.from_record(record), respondent, held_on)
         )
     episodes = [ScoredEpisode.of(str(pk), series) for pk, series in forms.items()]
     reference = reference_from_episodes(episodes)
@@ -76,15 +72,3 @@ def expected_band(
                      "expected": round(expected, 2), "low": round(expected - margin, 2),
                      "high": round(expected + margin, 2)})  # fmt: skip
     return band
-
-
-def refresh_all_signals(organization: Organization) -> int:
-    """Recompute every episode's signals against the current reference (after a refit)."""
-    from .administrations import refresh_signals
-
-    count = 0
-    for episode in Episode.objects.filter(client__organization=organization):
-        with transaction.atomic():
-            refresh_signals(episode)
-        count += 1
-    return count

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance.audit.trail import record_for_client
+from alliance.errors import DomainError
 
 from ..models import Episode, RepairStep, Rupture
 
@@ -44,13 +45,8 @@ NOTE_LIMIT = 4000
 RUPTURE_FIELDS = ["session_number", "rupture_type", "noticed_via", "markers", "description"]
 
 
-class RuptureError(Exception):
+class RuptureError(DomainError):
     """A rupture record that cannot be stored; `code` is stable, `message` names the problem."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def record_rupture(

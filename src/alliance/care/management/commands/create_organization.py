@@ -32,7 +32,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if Organization.objects.filter(slug=options["slug"]).exists():
-                    raise AdminError(f"an organization {options['slug']!r} exists already")
+                    raise AdminError(
+                        "organization_taken", f"an organization {options['slug']!r} exists already"
+                    )
                 organization = Organization.objects.create(
                     slug=options["slug"], name=options["name"]
                 )

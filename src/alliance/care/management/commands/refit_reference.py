@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alliance.care.models import Organization
-from alliance.care.services.reference import refit_organization_reference, refresh_all_signals
+from alliance.care.services.reference import refit_organization_reference
+from alliance.care.services.signals import refresh_all_signals
 from alliance.monitoring.trajectory import reference_from_dict
 
 

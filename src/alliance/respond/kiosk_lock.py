@@ -1,0 +1,35 @@
+"""The kiosk's lock on the clinician's browser session: opened from the session page, it keeps
+every page but the kiosk's out of reach until the clinician's password is entered again
+(the kiosk views in `kiosk.py` unlock it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from alliance.care.models import Session
+from alliance.care.services.links import create_form_link
+
+KIOSK_KEY = "kiosk"
+
+
+def open_kiosk(request: HttpRequest, session: Session, instruments: list[str]) -> HttpResponse:
+    """Lock this browser session to the kiosk for `session`'s forms."""
+    _link, token = create_form_link(session=session, instruments=instruments)
+    request.session[KIOSK_KEY] = {"token": token, "session": session.pk, "failures": 0}
+    return redirect("kiosk")
+
+
+class KioskLockMiddleware:
+    """While a kiosk is open in this browser session, every page but the kiosk's redirects
+    to the kiosk (static files are served before this by WhiteNoise)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if KIOSK_KEY in request.session and not request.path.startswith("/kiosk/"):
+            return redirect("kiosk")
+        return self.get_response(request)
