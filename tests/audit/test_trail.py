@@ -39,7 +39,7 @@ def test_it_records_changes_and_reads_with_who_what_fields_and_address(
     organization: Organization,
 ) -> None:
     browser = browser_of("clinician1")
-    browser.post("/", {"code": "A-1", "symptom_measures": "ors"})
+    browser.post("/", {"code": "A-1", "symptom_instruments": "ors"})
     client = Client.objects.get(code="A-1")
     browser.get(f"/clients/{client.pk}/")
     browser.post(f"/clients/{client.pk}/sessions/")
@@ -117,8 +117,8 @@ def test_admins_see_and_export_their_organizations_trail_and_no_one_else_does(
     organization: Organization,
 ) -> None:
     clinician = browser_of("clinician1")
-    clinician.post("/", {"code": "=HYPERLINK(1)", "symptom_measures": "ors"})
-    clinician.post("/", {"code": "B-2", "symptom_measures": "ors"})
+    clinician.post("/", {"code": "=HYPERLINK(1)", "symptom_instruments": "ors"})
+    clinician.post("/", {"code": "B-2", "symptom_instruments": "ors"})
     other_org = Organization.objects.create(name="Else", slug="else")
     outsider = get_user_model().objects.create_user("admin2", password="pw-admin2")
     Membership.objects.create(organization=other_org, user=outsider, role="admin")

@@ -24,7 +24,7 @@ def clinician() -> object:
 
 def test_it_adds_a_client_with_an_episode_and_the_default_plan(clinician: object) -> None:
     browser = signed_in(clinician)
-    response = browser.post("/", {"code": "C-0142", "symptom_measures": "ors"})
+    response = browser.post("/", {"code": "C-0142", "symptom_instruments": "ors"})
     client = Client.objects.get(code="C-0142")
     assert response.status_code == 302 and response["Location"] == f"/clients/{client.pk}/"
     plan = client.episodes.get().measure_plan

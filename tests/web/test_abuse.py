@@ -51,7 +51,7 @@ def test_markup_in_every_free_text_field_comes_out_escaped(world: World) -> None
     owner = Browser()
     owner.force_login(world.users["owner"])
     client_pk = world.client.pk
-    refused = owner.post("/", {"code": MARKUP, "symptom_measures": "ors"}, follow=True)
+    refused = owner.post("/", {"code": MARKUP, "symptom_instruments": "ors"}, follow=True)
     assert "a client code is" in refused.content.decode()  # codes take no markup at all
     signal = world.client.episodes.get().signals.exclude(severity="info").first()
     assert signal is not None

@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+
+from alliance.web.member_request import MemberRequest
 
 from .models import AuditEvent
 from .trail import record
@@ -20,7 +22,7 @@ COLUMNS = ("id", "at", "username", "action", "object_type", "object_id", "client
            "fields", "address", "detail", "hash")  # fmt: skip
 
 
-def _entries(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, str], int]:
+def _entries(request: MemberRequest) -> tuple[QuerySet[AuditEvent], dict[str, str], int]:
     """The signed-in admin's organization's entries, filtered by the query string."""
     # The member's organization and role come with the request (web's membership middleware):
     # the trail is below the clinical apps and does not look members up itself.
@@ -45,7 +47,7 @@ def _number(text: str) -> int:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: MemberRequest) -> HttpResponse:
     entries, filters, _organization = _entries(request)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "actions": AuditEvent.Action.choices}
@@ -58,7 +60,7 @@ class _Echo:
 
 
 @login_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: MemberRequest) -> StreamingHttpResponse:
     entries, _filters, organization = _entries(request)
     record("export", object_type="audit_trail", organization_id=organization,
            detail=f"audit export {request.GET.urlencode()[:150]}")  # fmt: skip

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from .measure_plan import MeasurePlan
+
+if TYPE_CHECKING:
+    # What is assigned (a plan or its JSON form), and what is read back: always a plan.
+    _JSONField = models.JSONField[MeasurePlan | dict[str, Any], MeasurePlan]
+else:
+    _JSONField = models.JSONField
 
 
 class _PlanAttribute:
@@ -25,7 +31,7 @@ class _PlanAttribute:
         instance.__dict__[self.name] = None if value is None else MeasurePlan.parse(value)
 
 
-class MeasurePlanField(models.JSONField):  # type: ignore[type-arg]
+class MeasurePlanField(_JSONField):
     def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
         super().contribute_to_class(cls, name, private_only=private_only)
         setattr(cls, self.attname, _PlanAttribute(self.attname))

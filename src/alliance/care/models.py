@@ -177,6 +177,10 @@ class SignalRecord(models.Model):
     retired_reason = models.CharField(max_length=200, blank=True)
 
     objects = SignalQuerySet.as_manager()
+    # Set on a signal read through `services.acknowledgements.with_acknowledgement` (a query
+    # annotation) and by the chart (what was recorded about it); not columns.
+    acknowledged: bool
+    records: list[SignalAcknowledgement]
 
     class Meta:
         ordering = ["session_number", "id"]
@@ -271,6 +275,10 @@ class Rupture(models.Model):
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set by the chart when it lays out the record; not columns.
+    step_list: list[RepairStep]
+    steps_done: set[str]
+    marker_labels: list[str]
 
     class Meta:
         ordering = ["session_number", "id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,12 +18,13 @@ from alliance.care.services.admin import (
     break_glass,
     set_active,
 )
+from alliance.web.member_request import MemberRequest
 
 from .lookups import admin_organization, org_member
 
 
 @login_required
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: MemberRequest) -> HttpResponse:
     organization = admin_organization(request)
     if request.method == "POST":
         try:
@@ -51,7 +52,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_active(request: HttpRequest, pk: int) -> HttpResponse:
+def member_active(request: MemberRequest, pk: int) -> HttpResponse:
     organization = admin_organization(request)
     member = org_member(request, pk)
     try:
@@ -64,7 +65,7 @@ def member_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_supervises(request: HttpRequest, pk: int) -> HttpResponse:
+def member_supervises(request: MemberRequest, pk: int) -> HttpResponse:
     organization = admin_organization(request)
     supervisor = org_member(request, pk)
     supervisee_id = request.POST.get("supervisee", "")
@@ -80,7 +81,7 @@ def member_supervises(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def break_glass_page(request: HttpRequest) -> HttpResponse:
+def break_glass_page(request: MemberRequest) -> HttpResponse:
     organization = admin_organization(request)
     if request.method == "POST":
         try:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from alliance.audit.trail import record_for_client
@@ -15,12 +15,13 @@ from alliance.care.services.administrations import SubmissionError, record_admin
 from alliance.measures import get_definition
 from alliance.measures.wording import form_text
 from alliance.respond.questionnaires import answers_from
+from alliance.web.member_request import MemberRequest
 
 from .lookups import own_administration
 
 
 @login_required
-def form_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def form_correct(request: MemberRequest, pk: int) -> HttpResponse:
     original = own_administration(request, pk)
     posted: Any = original.score["answers"]
     if request.method != "POST":

@@ -143,7 +143,7 @@ def _repair_steps(chart: ChartData) -> dict[str, Any]:
         {"session": step.session_number, "step": step.get_step_display(),
          "letter": step.step[0].upper(), "event": "repair step",
          "level": STEP_LEVEL[step.step]}
-        for r in chart.ruptures for step in r.step_list  # type: ignore[attr-defined]
+        for r in chart.ruptures for step in r.step_list
     ]  # fmt: skip
     return {
         "data": {"values": steps},

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from alliance.care.models import (
@@ -28,38 +28,39 @@ from alliance.care.models import (
     SignalRecord,
 )
 from alliance.care.services.access import visible_clients
+from alliance.web.member_request import MemberRequest
 
 
-def _own_clients(request: HttpRequest) -> QuerySet[Client]:
+def _own_clients(request: MemberRequest) -> QuerySet[Client]:
     # The one owner rule; every own_* lookup below reaches its object through it.
     return Client.objects.filter(clinician=request.user, organization=request.organization)
 
 
-def own_client(request: HttpRequest, pk: int) -> Client:
+def own_client(request: MemberRequest, pk: int) -> Client:
     return get_object_or_404(_own_clients(request), pk=pk)
 
 
-def own_session(request: HttpRequest, pk: int) -> Session:
+def own_session(request: MemberRequest, pk: int) -> Session:
     sessions = Session.objects.filter(episode__client__in=_own_clients(request))
     return get_object_or_404(sessions.select_related("episode__client"), pk=pk)
 
 
-def own_rupture(request: HttpRequest, pk: int) -> Rupture:
+def own_rupture(request: MemberRequest, pk: int) -> Rupture:
     ruptures = Rupture.objects.filter(episode__client__in=_own_clients(request))
     return get_object_or_404(ruptures.select_related("episode"), pk=pk)
 
 
-def own_link(request: HttpRequest, pk: int) -> FormLink:
+def own_link(request: MemberRequest, pk: int) -> FormLink:
     links = FormLink.objects.filter(session__episode__client__in=_own_clients(request))
     return get_object_or_404(links, pk=pk)
 
 
-def own_signal(request: HttpRequest, pk: int) -> SignalRecord:
+def own_signal(request: MemberRequest, pk: int) -> SignalRecord:
     signals = SignalRecord.objects.filter(episode__client__in=_own_clients(request))
     return get_object_or_404(signals.select_related("episode"), pk=pk)
 
 
-def own_administration(request: HttpRequest, pk: int) -> Administration:
+def own_administration(request: MemberRequest, pk: int) -> Administration:
     """A stored form as it stands now: one already corrected is not offered (its correction
     is), so that a correction always amends the latest version."""
     forms = Administration.objects.filter(
@@ -68,7 +69,7 @@ def own_administration(request: HttpRequest, pk: int) -> Administration:
     return get_object_or_404(forms.select_related("session__episode__client"), pk=pk)
 
 
-def visible_client(request: HttpRequest, pk: int) -> Client:
+def visible_client(request: MemberRequest, pk: int) -> Client:
     """A client the signed-in member may read: their own, a supervisee's, or one opened by
     break-glass (`care.services.access.visible_clients`), within the request's organization.
     A supervision counts only in an organization where the supervisor is a supervisor, so
@@ -78,7 +79,7 @@ def visible_client(request: HttpRequest, pk: int) -> Client:
     return get_object_or_404(clients.select_related("clinician"), pk=pk)
 
 
-def admin_organization(request: HttpRequest) -> Organization:
+def admin_organization(request: MemberRequest) -> Organization:
     """The organization of an admin's pages; for anyone but an admin they do not exist."""
     organization: Organization | None = request.organization
     if organization is None or request.role != Membership.Role.ADMIN:
@@ -86,7 +87,7 @@ def admin_organization(request: HttpRequest) -> Organization:
     return organization
 
 
-def org_member(request: HttpRequest, pk: int) -> Any:
+def org_member(request: MemberRequest, pk: int) -> Any:
     """A member of the admin's organization; anyone else's account is a 404."""
     members = get_user_model().objects.filter(memberships__organization=admin_organization(request))
     return get_object_or_404(members, pk=pk)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from alliance.care.services.ruptures import (
     record_repair_step,
     record_rupture,
 )
+from alliance.web.member_request import MemberRequest
 
 from .forms import OutcomeForm, RepairStepForm, RuptureForm, first_error
 from .lookups import own_client, own_rupture
@@ -29,7 +30,7 @@ def _back_to(rupture_or_client_id: int, anchor: str = "ruptures") -> HttpRespons
 
 @login_required
 @require_POST
-def rupture_record(request: HttpRequest, pk: int) -> HttpResponse:
+def rupture_record(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
     form = RuptureForm(request.POST)
     if not form.is_valid():
@@ -50,18 +51,18 @@ def rupture_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def repair_step_record(request: HttpRequest, pk: int) -> HttpResponse:
+def repair_step_record(request: MemberRequest, pk: int) -> HttpResponse:
     return _on_rupture(request, pk, RepairStepForm, record_repair_step)
 
 
 @login_required
 @require_POST
-def rupture_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+def rupture_outcome(request: MemberRequest, pk: int) -> HttpResponse:
     return _on_rupture(request, pk, OutcomeForm, record_outcome)
 
 
 def _on_rupture(
-    request: HttpRequest, pk: int, form_class: type[forms.Form], service: Callable[..., object]
+    request: MemberRequest, pk: int, form_class: type[forms.Form], service: Callable[..., object]
 ) -> HttpResponse:
     """Parse the post, record it on the clinician's own rupture, back to the rupture."""
     rupture = own_rupture(request, pk)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -41,6 +41,7 @@ from alliance.care.services.signals import refresh_signals
 from alliance.errors import Problem
 from alliance.respond.kiosk_lock import open_kiosk
 from alliance.respond.questionnaires import answers_from, forms_context
+from alliance.web.member_request import MemberRequest
 
 from .chart_spec import vega_spec
 from .lookups import own_client, own_link, own_session, own_signal, visible_client
@@ -49,14 +50,14 @@ CASELOAD_PAGE = 100
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             client = add_client(
                 clinician=request.user,
                 organization=request.organization,
                 code=request.POST.get("code", ""),
-                symptom_measures=request.POST.get("symptom_measures", "phq-9+gad-7"),
+                symptom_instruments=request.POST.get("symptom_instruments", "phq-9+gad-7"),
             )
         except ClientError as exc:
             messages.error(request, exc.message)
@@ -78,7 +79,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     client = visible_client(request, pk)
     chart = client_chart(client)
     record_for_client("read", client, client, detail="chart")
@@ -131,14 +132,14 @@ def _rupture_choices(chart: ChartData) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def session_start(request: HttpRequest, pk: int) -> HttpResponse:
+def session_start(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
     session = start_session(client=client)
     return redirect("session", pk=session.pk)
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: MemberRequest, pk: int) -> HttpResponse:
     session = own_session(request, pk)
     context = _session_context(session)
     record_for_client("read", session, session.episode.client, detail="session forms")
@@ -181,7 +182,7 @@ def _therapist_unfilled(session: Session, due: list[str]) -> list[str]:
 
 @login_required
 @require_POST
-def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
+def session_therapist_forms(request: MemberRequest, pk: int) -> HttpResponse:
     """The therapist's own forms (the WAI-SR therapist version), stored whole or not at all."""
     session = own_session(request, pk)
     names = _therapist_unfilled(session, due_instruments(session)["therapist"])
@@ -212,7 +213,7 @@ def session_therapist_forms(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def episode_plan(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
     episode = open_episode(client)
     if episode is None:
@@ -233,7 +234,7 @@ def episode_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_export(request: HttpRequest, pk: int) -> HttpResponse:
+def client_export(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
     response = JsonResponse(export_client(client), json_dumps_params={"indent": 1})
     response["Content-Disposition"] = f'attachment; filename="client-{client.pk}.json"'
@@ -242,7 +243,7 @@ def client_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
+def client_erase(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
     try:
         erase_client(client=client, confirm_code=request.POST.get("confirm", ""))
@@ -255,7 +256,7 @@ def client_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def link_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     link = own_link(request, pk)
     revoke_link(link=link)
     messages.success(request, "The link is withdrawn: it no longer opens the forms.")
@@ -264,13 +265,13 @@ def link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_kiosk(request: HttpRequest, pk: int) -> HttpResponse:
+def session_kiosk(request: MemberRequest, pk: int) -> HttpResponse:
     session = own_session(request, pk)
     return open_kiosk(request, session, due_instruments(session)["client"])
 
 
 @login_required
-def session_status(request: HttpRequest, pk: int) -> JsonResponse:
+def session_status(request: MemberRequest, pk: int) -> JsonResponse:
     session = own_session(request, pk)
     feedback = session_feedback(session)
     # Polled every 2 s: audited when it shows forms not shown before, not at every poll.
@@ -283,7 +284,7 @@ def session_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def signal_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def signal_acknowledge(request: MemberRequest, pk: int) -> HttpResponse:
     signal = own_signal(request, pk)
     try:
         acknowledge_signal(

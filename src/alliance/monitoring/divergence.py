@@ -87,7 +87,7 @@ def _divergence(
             "symptom_totals": first["totals"],
             "spread": first["spread"],
             "flat_within": first["flat_within"],
-            "symptom_measures": [{k: v for k, v in r.items() if k != "flat"} for r in readings],
+            "symptom_instruments": [{k: v for k, v in r.items() if k != "flat"} for r in readings],
         },
         explanation=(
             f"The alliance is falling while symptom scores have stayed flat ({described}): "

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -28,6 +28,7 @@ from alliance.care.services.links import (
     submit_forms,
     token_hash,
 )
+from alliance.web.member_request import MemberRequest
 
 from .kiosk_lock import KIOSK_KEY
 from .questionnaires import answers_from, forms_context
@@ -39,7 +40,7 @@ UNLOCK_ATTEMPTS = 4
 
 @never_cache
 @login_required
-def kiosk(request: HttpRequest) -> HttpResponse:
+def kiosk(request: MemberRequest) -> HttpResponse:
     state = request.session.get(KIOSK_KEY)
     if state is None:
         return redirect("caseload")
@@ -61,7 +62,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def kiosk_unlock(request: HttpRequest) -> HttpResponse:
+def kiosk_unlock(request: MemberRequest) -> HttpResponse:
     state = request.session.get(KIOSK_KEY)
     if state is None:
         return redirect("caseload")
@@ -87,7 +88,7 @@ def kiosk_unlock(request: HttpRequest) -> HttpResponse:
 
 
 def _screen(
-    request: HttpRequest,
+    request: MemberRequest,
     token: str,
     *,
     posted: Any = None,

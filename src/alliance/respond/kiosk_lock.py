@@ -11,11 +11,12 @@ from django.shortcuts import redirect
 
 from alliance.care.models import Session
 from alliance.care.services.links import create_form_link
+from alliance.web.member_request import MemberRequest
 
 KIOSK_KEY = "kiosk"
 
 
-def open_kiosk(request: HttpRequest, session: Session, instruments: list[str]) -> HttpResponse:
+def open_kiosk(request: MemberRequest, session: Session, instruments: list[str]) -> HttpResponse:
     """Lock this browser session to the kiosk for `session`'s forms."""
     _link, token = create_form_link(session=session, instruments=instruments)
     request.session[KIOSK_KEY] = {"token": token, "session": session.pk, "failures": 0}
@@ -29,7 +30,7 @@ class KioskLockMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: MemberRequest) -> HttpResponse:
         if KIOSK_KEY in request.session and not request.path.startswith("/kiosk/"):
             return redirect("kiosk")
         return self.get_response(request)

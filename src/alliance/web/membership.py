@@ -10,11 +10,14 @@ get None for both: they own nothing, so every lookup through the organization fi
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 
 from alliance.care.models import Organization
 from alliance.care.services.access import membership_of
+
+from .member_request import MemberRequest
 
 
 class MembershipMiddleware:
@@ -26,6 +29,6 @@ class MembershipMiddleware:
         membership = membership_of(user) if user is not None and user.is_authenticated else None
         organization: Organization | None = membership.organization if membership else None
         role: str | None = membership.role if membership else None
-        request.organization = organization  # type: ignore[attr-defined]
-        request.role = role  # type: ignore[attr-defined]
+        member = cast(MemberRequest, request)
+        member.organization, member.role = organization, role
         return self.get_response(request)

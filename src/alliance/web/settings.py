@@ -113,7 +113,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "alliance.sqlite3",
+            "NAME": str(DATA_DIR / "alliance.sqlite3"),
             "OPTIONS": {
                 # WAL: readers never wait for the writer; IMMEDIATE: a writing transaction
                 # takes its lock at the start, so two submissions queue instead of failing.

@@ -42,7 +42,9 @@ def acknowledge_signal(
 
 def with_acknowledgement(signals: QuerySet[SignalRecord]) -> QuerySet[SignalRecord]:
     """Annotate `acknowledged` (True once the clinician recorded what was done)."""
-    return signals.annotate(
+    # SignalRecord declares the attribute (so readers of these signals type-check); the
+    # stubs' plugin sees the annotation as a second definition.
+    return signals.annotate(  # type: ignore[no-redef]
         acknowledged=Exists(
             SignalAcknowledgement.objects.filter(
                 episode=OuterRef("episode"),

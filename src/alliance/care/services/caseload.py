@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Max, Q
 
 from ..models import Client, Organization, SignalRecord
@@ -48,16 +48,14 @@ class CaseloadRow:
         )
 
 
-def clinician_caseload(
-    user: AbstractBaseUser, organization: Organization | None = None
-) -> list[CaseloadRow]:
+def clinician_caseload(user: User, organization: Organization | None = None) -> list[CaseloadRow]:
     """The user's own clients (of `organization` when given), most pressing first (then by
     code)."""
     own = Client.objects.filter(clinician=user)
     if organization is not None:
         own = own.filter(organization=organization)
     clients = list(own.annotate(last_session=Max("episodes__sessions__number")).order_by("code"))
-    rows = {c.pk: CaseloadRow(c, c.last_session) for c in clients}  # type: ignore[attr-defined]
+    rows = {c.pk: CaseloadRow(c, c.last_session) for c in clients}
     # The signals of each client's latest session with forms, and any safety signal not yet
     # acted on, whenever it was raised: it stays at the top until the clinician records
     # what was done.

@@ -128,7 +128,7 @@ def _attach_signals(client: Client, rows: dict[int, SessionRow]) -> list[SignalR
         acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
     for row in rows.values():
         for signal in row.signals:
-            signal.records = acknowledgements.get(  # type: ignore[attr-defined]
+            signal.records = acknowledgements.get(
                 (signal.session_number, signal.kind, signal.instrument), []
             )
     return urgent_open
@@ -144,9 +144,9 @@ def _attach_ruptures(client: Client, rows: dict[int, SessionRow]) -> list[Ruptur
         if step.session_number in rows:
             rows[step.session_number].steps.append(step)
     for rupture in ruptures:
-        rupture.step_list = steps.get(rupture.pk, [])  # type: ignore[attr-defined]
-        rupture.steps_done = {s.step for s in rupture.step_list}  # type: ignore[attr-defined]
-        rupture.marker_labels = [MARKER_LABELS.get(m, m) for m in rupture.markers]  # type: ignore[attr-defined]
+        rupture.step_list = steps.get(rupture.pk, [])
+        rupture.steps_done = {s.step for s in rupture.step_list}
+        rupture.marker_labels = [MARKER_LABELS.get(m, m) for m in rupture.markers]
         if rupture.session_number in rows:
             rows[rupture.session_number].ruptures.append(rupture)
         if rupture.outcome_session in rows:

@@ -19,17 +19,17 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 
 
 class ClientError(DomainError):
-    """Codes: bad_code, not_a_member, bad_measures, code_taken."""
+    """Codes: bad_code, not_a_member, bad_symptom_instruments, code_taken."""
 
 
 def add_client(
     *, clinician: Any, organization: Organization | None, code: str,
-    symptom_measures: str = "phq-9+gad-7", started_on: dt.date | None = None,
+    symptom_instruments: str = "phq-9+gad-7", started_on: dt.date | None = None,
 ) -> Client:  # fmt: skip
     """Create a client of the clinician in `organization` (the member's organization; None
     for someone who is not a member of one) with an open episode.
 
-    `symptom_measures`: "phq-9+gad-7" (default) or "ors", given every session with the SRS.
+    `symptom_instruments`: "phq-9+gad-7" (default) or "ors", given every session with the SRS.
     """
     code = code.strip()
     if not CODE.match(code):
@@ -39,9 +39,9 @@ def add_client(
         )
     if organization is None:
         raise ClientError("not_a_member", "you are not a member of an organization")
-    if symptom_measures not in ("phq-9+gad-7", "ors"):
-        raise ClientError("bad_measures", "symptom measures are 'phq-9+gad-7' or 'ors'")
-    plan = MeasurePlan.default(symptom_measures)  # type: ignore[arg-type]
+    if symptom_instruments not in ("phq-9+gad-7", "ors"):
+        raise ClientError("bad_symptom_instruments", "symptom measures are 'phq-9+gad-7' or 'ors'")
+    plan = MeasurePlan.default("ors" if symptom_instruments == "ors" else "phq-9+gad-7")
     try:
         with transaction.atomic():
             client = Client.objects.create(

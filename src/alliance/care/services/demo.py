@@ -5,9 +5,11 @@ admin, all with one password."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from alliance.monitoring.trajectory import reference_from_episodes, reference_to_dict
 from alliance.synthetic import generate_caseload
@@ -40,7 +42,7 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
         organization, _ = Organization.objects.get_or_create(
             slug="demo", defaults={"name": "Demo clinic"}
         )
-        accounts = {}
+        accounts: dict[str, Any] = {}
         for username, role in DEMO_USERS:
             user, _ = users.objects.get_or_create(username=username)
             user.set_password(password)
@@ -72,7 +74,9 @@ def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2
                 organization=organization, clinician=clinician, code=scored.client_id
             )
             first = scored.administrations[0]
-            episode = Episode.objects.create(client=client, started_on=first.date)
+            episode = Episode.objects.create(
+                client=client, started_on=first.date or timezone.localdate()
+            )
             import_episode_forms(
                 episode=episode,
                 forms=((a.session_number, a.date, a.instrument, a.score) for a in scored),

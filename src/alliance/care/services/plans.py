@@ -60,7 +60,7 @@ def update_measure_plan(
         {
             "every_session": chosen,
             "windows": [
-                Window(instrument=instrument, first=low, last=high)  # type: ignore[arg-type]
+                Window(instrument=instrument, first=low, last=high)
                 for instrument in raters
                 for low, high in windows
             ],

@@ -37,7 +37,13 @@ def refit_organization_reference(organization: Organization) -> CaseloadReferenc
     )  # fmt: skip
     for episode_id, number, instrument, record, respondent, held_on in rows:
         forms[episode_id].append(
-            ScoredAdministration(number, instrument, Score.from_record(record), respondent, held_on)
+            ScoredAdministration(
+                number,
+                instrument,
+                Score.from_record(record),
+                "therapist" if respondent == "therapist" else "client",
+                held_on,
+            )
         )
     episodes = [ScoredEpisode.of(str(pk), series) for pk, series in forms.items()]
     reference = reference_from_episodes(episodes)
