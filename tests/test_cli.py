@@ -262,6 +262,7 @@ def test_it_refuses_bad_input_with_one_error_line_and_exit_2(
     line = _one_error_line(err)
     for text in named:
         assert text in line
+    assert named  # every case names what the line must say
     if str(missing) in argv:
         assert str(missing) in line
 
@@ -324,7 +325,7 @@ def test_it_lists_every_instrument_as_json(capsys: pytest.CaptureFixture[str]) -
     assert isinstance(rows, list) and len(rows) == 7
     by_id = {row["id"]: row for row in rows}
     assert set(by_id) == ALL_IDS
-    for row in rows:
+    for row in rows:  # loop checked: the seven rows are counted above
         assert {"name", "items", "respondent", "scale", "total_min", "total_max"} <= set(row)
         assert {"subscales", "reverse_items", "cutoffs", "bands", "licence"} <= set(row)
     assert by_id["srs"]["items"] == 4

@@ -6,39 +6,24 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client as Browser
-from django.test import RequestFactory
 
 from alliance.audit.models import AppendOnlyError, AuditEvent
 from alliance.audit.trail import Actor, record, verify_chain
-from alliance.care.models import Client, Membership, Organization
+from alliance.care.models import Client, Organization
+
+from ..cast import ADDRESS, member, signed_in_with_password
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def organization() -> Organization:
-    organization = Organization.objects.create(name="Org", slug="org")
-    users = get_user_model().objects
-    for name, role in (("clinician1", "clinician"), ("admin1", "admin")):
-        user = users.create_user(name, password=f"pw-{name}")
-        Membership.objects.create(organization=organization, user=user, role=role)
-    return organization
-
-
-def browser_of(name: str) -> Browser:
-    browser = Browser(REMOTE_ADDR="203.0.113.9")
-    assert browser.login(request=RequestFactory().get("/"), username=name, password=f"pw-{name}")
-    return browser
-
-
 def test_it_records_changes_and_reads_with_who_what_fields_and_address(
-    organization: Organization,
+    organization: Organization, clinician: User
 ) -> None:
-    browser = browser_of("clinician1")
+    browser = signed_in_with_password(clinician)
     browser.post("/", {"code": "A-1", "symptom_instruments": "ors"})
     client = Client.objects.get(code="A-1")
     browser.get(f"/clients/{client.pk}/")
@@ -52,14 +37,12 @@ def test_it_records_changes_and_reads_with_who_what_fields_and_address(
         ("clinician1", "create", "session", client.pk),
     ]
     assert entries[0].fields == ["code"] and entries[1].fields == ["measure_plan", "started_on"]
-    assert {e.address for e in entries} == {"203.0.113.9"}
+    assert {e.address for e in entries} == {ADDRESS}
     assert {e.organization_id_at_time for e in entries} == {organization.pk}
     assert "A-1" not in str([e.detail for e in entries])  # ids, not clinical content
 
 
-def test_a_failed_sign_in_names_the_username_tried_not_the_password(
-    organization: Organization,
-) -> None:
+def test_a_failed_sign_in_names_the_username_tried_not_the_password(clinician: User) -> None:
     Browser().post("/login/", {"username": "clinician1", "password": "wrong-guess"})
     entry = AuditEvent.objects.get(action="sign_in_failed")
     assert entry.username == "clinician1"
@@ -114,24 +97,25 @@ def test_deleting_the_latest_entries_is_detected() -> None:
 
 
 def test_admins_see_and_export_their_organizations_trail_and_no_one_else_does(
-    organization: Organization,
+    clinician: User, admin: User, outsider: User
 ) -> None:
-    clinician = browser_of("clinician1")
-    clinician.post("/", {"code": "=HYPERLINK(1)", "symptom_instruments": "ors"})
-    clinician.post("/", {"code": "B-2", "symptom_instruments": "ors"})
-    other_org = Organization.objects.create(name="Else", slug="else")
-    outsider = get_user_model().objects.create_user("admin2", password="pw-admin2")
-    Membership.objects.create(organization=other_org, user=outsider, role="admin")
-    assert clinician.get("/audit/").status_code == 404
-    assert browser_of("admin2").get("/audit/").content.decode().count("<tr><td class") == 1
-    admin = browser_of("admin1")
-    page = admin.get("/audit/?action=create").content.decode()
+    browser = signed_in_with_password(clinician)
+    browser.post("/", {"code": "=HYPERLINK(1)", "symptom_instruments": "ors"})
+    browser.post("/", {"code": "B-2", "symptom_instruments": "ors"})
+    # Not in the cast: an admin of Elsewhere, who sees Elsewhere's trail (their own sign-in).
+    admin_elsewhere = member("admin2", outsider.memberships.get().organization, "admin")
+    assert browser.get("/audit/").status_code == 404
+    elsewhere = signed_in_with_password(admin_elsewhere).get("/audit/").content.decode()
+    assert elsewhere.count("<tr><td class") == 1
+    assert signed_in_with_password(outsider).get("/audit/").status_code == 404
+    admin_browser = signed_in_with_password(admin)
+    page = admin_browser.get("/audit/?action=create").content.decode()
     assert page.count("<tr><td class") == 2  # B-2's client and episode; the bad code: nothing
-    export = admin.get("/audit/export.csv?user=clinician1")
+    export = admin_browser.get("/audit/export.csv?user=clinician1")
     rows = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
     assert rows[0].startswith("id,at,username,action") and len(rows) == 1 + 3
     assert AuditEvent.objects.filter(action="export", username="admin1").exists()
-    assert admin.get("/audit/?client=1%27%20OR%201=1").status_code == 200  # matches nothing
+    assert admin_browser.get("/audit/?client=1%27%20OR%201=1").status_code == 200  # matches nothing
 
 
 def test_an_exported_cell_never_runs_as_a_spreadsheet_formula() -> None:

@@ -27,6 +27,7 @@ def test_it_creates_the_organization_and_its_admin(monkeypatch: pytest.MonkeyPat
                      password_env="FIRST_PASSWORD")  # fmt: skip
 
 
+@pytest.mark.hashing  # the site's password validators, with its own hashers in force
 def test_a_weak_password_creates_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIRST_PASSWORD", "12345")
     with pytest.raises(CommandError, match="too short"):

@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client as Browser
+from django.contrib.auth.models import User
 
-from alliance.care.models import Client, Episode, Membership, Organization, Session, SignalRecord
+from alliance.care.models import Session, SignalRecord
 from alliance.care.services.administrations import record_administration
 from alliance.measures import score, set_site_cutoffs
 from alliance.measures.errors import DefinitionError
+
+from ..cast import client_of, signed_in
 
 pytestmark = pytest.mark.django_db
 SRS_35 = {"1": 8.8, "2": 8.8, "3": 8.7, "4": 8.7}  # 35.0 of 40
@@ -32,8 +33,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def chart_of(session: Session) -> dict[str, object]:
-    browser = Browser()
-    browser.force_login(session.episode.client.clinician)
+    browser = signed_in(session.episode.client.clinician)
     page = browser.get(f"/clients/{session.episode.client_id}/").content.decode()
     found = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', page)
     assert found is not None
@@ -48,17 +48,15 @@ def srs_line(spec: dict[str, object]) -> tuple[object, object]:
     return rule["data"]["values"][0]["cutoff"], panel["title"]["subtitle"]
 
 
-def new_session(code: str) -> Session:
-    organization, _ = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
-    user = get_user_model().objects.create_user(f"clinician-{code}")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=user, code=code)
-    episode = Episode.objects.create(client=client, started_on=dt.date(2026, 3, 2))
+def new_session(clinician: User, code: str) -> Session:
+    episode = client_of(clinician, code).episodes.get()
     return Session.objects.create(episode=episode, number=1, held_on=dt.date(2026, 3, 2))
 
 
-def test_one_site_cutoff_moves_the_flag_the_rule_and_the_chart_line(site: Path) -> None:
-    shipped = new_session("A-shipped")
+def test_one_site_cutoff_moves_the_flag_the_rule_and_the_chart_line(
+    site: Path, clinician: User
+) -> None:
+    shipped = new_session(clinician, "A-shipped")
     assert "alliance_concern" in score("srs", SRS_35).flags
     record_administration(session=shipped, instrument="srs", answers=SRS_35)
     assert SignalRecord.objects.filter(episode=shipped.episode, kind="alliance_concern").exists()
@@ -66,7 +64,7 @@ def test_one_site_cutoff_moves_the_flag_the_rule_and_the_chart_line(site: Path) 
 
     site.write_text("# A population whose cutoff is 34\n[srs]\nalliance_concern = 34.0\n")
     set_site_cutoffs(None)  # what a restart does: read the site's file
-    moved = new_session("B-site")
+    moved = new_session(clinician, "B-site")
     assert "alliance_concern" not in score("srs", SRS_35).flags
     record_administration(session=moved, instrument="srs", answers=SRS_35)
     assert not SignalRecord.objects.filter(episode=moved.episode, kind="alliance_concern").exists()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
-from alliance.care.models import Client, Episode, Organization
+from alliance.care.models import Episode
 from alliance.care.services.due import due_instruments
 from alliance.care.services.plans import (
     PlanError,
@@ -17,15 +17,14 @@ from alliance.care.services.plans import (
 )
 from alliance.care.services.sessions import start_session
 
+from ..cast import client_of
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def episode() -> Episode:
-    organization = Organization.objects.create(name="Org", slug="org")
-    user = get_user_model().objects.create_user("clinician1")
-    client = Client.objects.create(organization=organization, clinician=user, code="P-1")
-    return Episode.objects.create(client=client, started_on=dt.date(2026, 1, 5))
+def episode(clinician: User) -> Episode:
+    return client_of(clinician, "P-1", started_on=dt.date(2026, 1, 5)).episodes.get()
 
 
 def test_it_reads_windows_as_clinicians_write_them() -> None:

@@ -6,18 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
-from alliance.care.models import (
-    Administration,
-    Client,
-    Episode,
-    ImmutableError,
-    Organization,
-    Session,
-    SignalRecord,
-)
+from alliance.care.models import Administration, Episode, ImmutableError, Session, SignalRecord
 from alliance.care.services.administrations import SubmissionError, record_administration
+
+from ..cast import client_of, phq9
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +19,8 @@ SRS_FINE = {"1": 9.5, "2": 9.4, "3": 9.6, "4": 9.5}  # 38.0
 
 
 @pytest.fixture
-def episode() -> Episode:
-    organization = Organization.objects.create(name="Clinic", slug="clinic")
-    clinician = get_user_model().objects.create_user("clinician1")
-    client = Client.objects.create(organization=organization, clinician=clinician, code="C-17")
-    return Episode.objects.create(client=client, started_on=dt.date(2026, 1, 5))
+def episode(clinician: User) -> Episode:
+    return client_of(clinician, "C-17", started_on=dt.date(2026, 1, 5)).episodes.get()
 
 
 def session(episode: Episode, number: int) -> Session:
@@ -112,7 +103,6 @@ def test_it_monitors_the_amendment_instead_of_the_form_it_corrects(episode: Epis
 
 
 def test_it_raises_the_urgent_signal_when_item_9_is_endorsed(episode: Episode) -> None:
-    answers = {str(n): 1 for n in range(1, 9)} | {"9": 1}
-    record_administration(session=session(episode, 1), instrument="phq-9", answers=answers)
+    record_administration(session=session(episode, 1), instrument="phq-9", answers=phq9(1))
     (urgent,) = SignalRecord.objects.in_force().filter(episode=episode, severity="urgent")
     assert urgent.kind == "self_harm_risk" and urgent.evidence["item_9"] == 1

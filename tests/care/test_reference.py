@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from alliance.care.models import CaseloadReference, Client, Episode, Organization, SignalRecord
@@ -20,11 +20,11 @@ from alliance.synthetic import generate_caseload
 pytestmark = pytest.mark.django_db
 
 
-def organization_with(clients: int) -> Organization:
-    organization = Organization.objects.create(name="Org", slug="org")
-    user = get_user_model().objects.create_user("clinician1")
+def organization_with(clients: int, clinician: User) -> Organization:
+    """The clinician's organization with `clients` synthetic courses, all the clinician's."""
+    organization: Organization = clinician.memberships.get().organization
     for scored in generate_caseload(clients, seed=3, clinicians=1).episodes:
-        client = Client.objects.create(organization=organization, clinician=user,
+        client = Client.objects.create(organization=organization, clinician=clinician,
                                        code=scored.client_id)  # fmt: skip
         episode = Episode.objects.create(client=client, started_on=scored.administrations[0].date)
         forms = ((a.session_number, a.date, a.instrument, a.score) for a in scored)
@@ -32,8 +32,8 @@ def organization_with(clients: int) -> Organization:
     return organization
 
 
-def test_a_fitted_reference_drives_not_on_track_and_the_band() -> None:
-    organization = organization_with(120)
+def test_a_fitted_reference_drives_not_on_track_and_the_band(clinician: User) -> None:
+    organization = organization_with(120, clinician)
     methods = {
         s.evidence["method"] for s in SignalRecord.objects.in_force().filter(kind="not_on_track")
     }
@@ -59,8 +59,8 @@ def test_a_fitted_reference_drives_not_on_track_and_the_band() -> None:
     assert area["layer"][0]["data"]["values"] == bands and "shaded" in area["title"]["subtitle"]
 
 
-def test_with_too_few_episodes_there_is_no_model_and_no_band() -> None:
-    organization = organization_with(8)
+def test_with_too_few_episodes_there_is_no_model_and_no_band(clinician: User) -> None:
+    organization = organization_with(8, clinician)
     stored = refit_organization_reference(organization)
     reference = reference_from_dict(stored.data)
     assert all(t is None for t in reference.trajectories.values())

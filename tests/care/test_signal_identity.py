@@ -8,50 +8,27 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client as Browser
+from django.contrib.auth.models import User
 
-from alliance.care.models import (
-    Administration,
-    Client,
-    Episode,
-    Membership,
-    Organization,
-    Session,
-    SignalAcknowledgement,
-    SignalRecord,
-)
+from alliance.care.models import Administration, Session, SignalAcknowledgement, SignalRecord
 from alliance.care.services.administrations import record_administration
 
+from ..cast import client_of, phq9, signed_in, srs
+
 pytestmark = pytest.mark.django_db
-PHQ9_ITEM9 = {str(n): 1 for n in range(1, 9)} | {"9": 1}
-
-
-def srs(line: float) -> dict[str, float]:
-    return {str(n): line for n in range(1, 5)}
 
 
 @pytest.fixture
-def session() -> Session:
-    # clinician1 of Org, with one client at session 1.
-    organization = Organization.objects.create(name="Org", slug="org")
-    clinician = get_user_model().objects.create_user("clinician1")
-    Membership.objects.create(organization=organization, user=clinician, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=clinician, code="C-1")
-    episode = Episode.objects.create(client=client, started_on=dt.date(2026, 3, 2))
+def session(clinician: User) -> Session:
+    # clinician1's client C-1, at session 1.
+    episode = client_of(clinician, "C-1").episodes.get()
     return Session.objects.create(episode=episode, number=1, held_on=dt.date(2026, 3, 2))
 
 
-def signed_in(session: Session) -> Browser:
-    browser = Browser()
-    browser.force_login(session.episode.client.clinician)
-    return browser
-
-
 def test_a_note_posted_after_the_client_sent_another_form_is_kept(session: Session) -> None:
-    record_administration(session=session, instrument="phq-9", answers=PHQ9_ITEM9)
+    record_administration(session=session, instrument="phq-9", answers=phq9(1))
     signal = SignalRecord.objects.get(kind="self_harm_risk")
-    browser = signed_in(session)
+    browser = signed_in(session.episode.client.clinician)
     page = browser.get(f"/clients/{session.episode.client_id}/").content.decode()
     assert f"/signals/{signal.pk}/acknowledge/" in page
     # Meanwhile the client sends the SRS: the episode's signals are recomputed.
@@ -70,7 +47,7 @@ def test_a_note_posted_after_the_client_sent_another_form_is_kept(session: Sessi
 def test_a_signal_that_no_longer_holds_is_retired_with_when_and_why(session: Session) -> None:
     mistaken = record_administration(session=session, instrument="srs", answers=srs(8.0))
     concern = SignalRecord.objects.get(kind="alliance_concern")
-    browser = signed_in(session)
+    browser = signed_in(session.episode.client.clinician)
     browser.post(f"/signals/{concern.pk}/acknowledge/", {"action": "discussed", "note": "ok"})
     corrected = record_administration(session=session, instrument="srs", answers=srs(9.5),
                                       amends=mistaken, reason="typed 8 for 9.5")  # fmt: skip

@@ -4,24 +4,19 @@ done; every acknowledgement shows on the client's page with who and when."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
 
-from alliance.care.models import SignalAcknowledgement, SignalRecord
+from alliance.care.models import Client, SignalAcknowledgement, SignalRecord
 
-from .test_caseload_pages import add_client, phq9, signed_in, srs
+from ..cast import client_of, phq9, signed_in, srs
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clinician() -> object:
-    return get_user_model().objects.create_user("clinician1")
-
-
-def test_a_safety_signal_stays_on_top_until_acted_on(clinician: object) -> None:
-    add_client(clinician, "A-concern", [(1, "srs", srs(8.0)), (2, "srs", srs(8.0))])
-    urgent = add_client(
+def test_a_safety_signal_stays_on_top_until_acted_on(clinician: User) -> None:
+    client_of(clinician, "A-concern", [(1, "srs", srs(8.0)), (2, "srs", srs(8.0))])
+    urgent = client_of(
         clinician, "B-harm", [(1, "phq-9", phq9(1)), (1, "srs", srs(9.8)), (2, "srs", srs(9.8))]
     )
     browser = signed_in(clinician)
@@ -42,13 +37,14 @@ def test_a_safety_signal_stays_on_top_until_acted_on(clinician: object) -> None:
     assert "safety plan" in chart and "Safety: Self harm risk" not in chart  # banner gone
 
 
-def test_no_one_else_can_act_on_a_clients_signal(clinician: object) -> None:
-    add_client(clinician, "B-harm", [(1, "phq-9", phq9(2))])
+def test_no_one_else_can_act_on_a_clients_signal(
+    client_with_history: Client, colleague: User, supervisor: User, outsider: User
+) -> None:
     signal = SignalRecord.objects.get(kind="self_harm_risk")
-    other = get_user_model().objects.create_user("clinician2")
-    response = signed_in(other).post(
-        f"/signals/{signal.pk}/acknowledge/", {"action": "safety", "note": "x"}
-    )
-    assert response.status_code == 404
+    for someone in (colleague, supervisor, outsider):
+        response = signed_in(someone).post(
+            f"/signals/{signal.pk}/acknowledge/", {"action": "safety", "note": "x"}
+        )
+        assert response.status_code == 404, someone.username
     assert Browser().post(f"/signals/{signal.pk}/acknowledge/").status_code == 302  # to login
     assert not SignalAcknowledgement.objects.exists()

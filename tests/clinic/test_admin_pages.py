@@ -7,25 +7,19 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from alliance.audit.models import AuditEvent
-from alliance.care.models import BreakGlass, Membership, Organization, Supervision
+from alliance.care.models import BreakGlass, Client, Supervision
 
-from .test_caseload_pages import add_client, signed_in, srs
+from ..cast import member, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin() -> object:
-    organization, _ = Organization.objects.get_or_create(slug="org", defaults={"name": "Org"})
-    user = get_user_model().objects.create_user("admin1")
-    Membership.objects.create(organization=organization, user=user, role="admin")
-    return user
-
-
-def test_the_admin_adds_members_and_supervision(admin: object) -> None:
+@pytest.mark.hashing  # new members' passwords: validated, and hashed with Argon2
+def test_the_admin_adds_members_and_supervision(admin: User) -> None:
     browser = signed_in(admin)
     weak = browser.post("/members/", {"username": "c1", "role": "clinician", "password": "1234"},
                         follow=True).content.decode()  # fmt: skip
@@ -45,20 +39,21 @@ def test_the_admin_adds_members_and_supervision(admin: object) -> None:
     assert "only a supervisor" in wrong_way.content.decode()
     browser.post(f"/members/{c1.pk}/active/", {"active": "0"})
     assert not users.get(username="c1").is_active
-    own = browser.post(f"/members/{admin.pk}/active/", {"active": "0"}, follow=True)  # type: ignore[attr-defined]
+    own = browser.post(f"/members/{admin.pk}/active/", {"active": "0"}, follow=True)
     assert "your own account" in own.content.decode()
     assert AuditEvent.objects.filter(object_type="user", action="create").count() == 2
 
 
-def test_break_glass_opens_one_record_read_only_for_an_hour(admin: object) -> None:
-    clinician = get_user_model().objects.create_user("clinician1")
-    client = add_client(clinician, "G-1", [(1, "srs", srs(9.0))])
+def test_break_glass_opens_one_record_read_only_for_an_hour(
+    admin: User, client_with_history: Client
+) -> None:
+    client = client_with_history
     browser = signed_in(admin)
     assert browser.get(f"/clients/{client.pk}/").status_code == 404  # no standing access
-    short = browser.post("/break-glass/", {"code": "G-1", "reason": "check"}, follow=True)
+    short = browser.post("/break-glass/", {"code": "H-1", "reason": "check"}, follow=True)
     assert "say why" in short.content.decode() and not BreakGlass.objects.exists()
     reason = "complaint 2026-41 about session notes"
-    opened = browser.post("/break-glass/", {"code": "G-1", "reason": reason})
+    opened = browser.post("/break-glass/", {"code": "H-1", "reason": reason})
     assert opened["Location"] == f"/clients/{client.pk}/"
     page = browser.get(f"/clients/{client.pk}/").content.decode()
     assert "Read-only: a client of clinician1." in page and "Start a session" not in page
@@ -69,16 +64,21 @@ def test_break_glass_opens_one_record_read_only_for_an_hour(admin: object) -> No
     assert browser.get(f"/clients/{client.pk}/").status_code == 404  # the hour is over
 
 
-def test_no_one_but_an_admin_of_the_organization_reaches_these_pages(admin: object) -> None:
-    clinician = get_user_model().objects.create_user("clinician1")
-    add_client(clinician, "G-1", [(1, "srs", srs(9.0))])
-    elsewhere = Organization.objects.create(name="Else", slug="else")
-    other_admin = get_user_model().objects.create_user("admin2")
-    Membership.objects.create(organization=elsewhere, user=other_admin, role="admin")
-    for path in ("/members/", "/break-glass/"):
-        assert signed_in(clinician).get(path).status_code == 404
+def test_no_one_but_an_admin_of_the_organization_reaches_these_pages(
+    admin: User,
+    clinician: User,
+    colleague: User,
+    supervisor: User,
+    outsider: User,
+    client_with_history: Client,
+) -> None:
+    # Not in the cast: an admin of Elsewhere, who must reach nothing of Org.
+    other_admin = member("admin2", outsider.memberships.get().organization, "admin")
+    for someone in (clinician, colleague, supervisor, outsider):
+        for path in ("/members/", "/break-glass/"):
+            assert signed_in(someone).get(path).status_code == 404, (someone.username, path)
     refused = signed_in(other_admin).post(
-        "/break-glass/", {"code": "G-1", "reason": "curious about the other clinic"}, follow=True
+        "/break-glass/", {"code": "H-1", "reason": "curious about the other clinic"}, follow=True
     )
     assert "no client with that code" in refused.content.decode()
     assert signed_in(other_admin).post(f"/members/{clinician.pk}/active/",

@@ -6,23 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
-from alliance.care.models import Administration, Client, Membership, Organization, SignalRecord
+from alliance.care.models import Administration, SignalRecord
 from alliance.care.services.administrations import record_administration
 from alliance.care.services.sessions import start_session
 
-from .test_caseload_pages import signed_in
+from ..cast import client_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def stored() -> Administration:
-    organization = Organization.objects.create(name="Org", slug="org")
-    user = get_user_model().objects.create_user("clinician1")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=user, code="F-1")
+def stored(clinician: User) -> Administration:
+    client = client_of(clinician, "F-1")
     session = start_session(client=client, held_on=dt.date(2026, 3, 2))
     # Typed in from paper with a slip: 3.0 instead of 9.0 on the third line.
     return record_administration(session=session, instrument="srs",
@@ -66,9 +63,12 @@ def test_a_bad_correction_stores_nothing(stored: Administration) -> None:
     assert Administration.objects.count() == 1
 
 
-def test_no_one_else_may_correct(stored: Administration) -> None:
-    other = signed_in(get_user_model().objects.create_user("clinician2"))
-    assert other.get(f"/forms/{stored.pk}/correct/").status_code == 404
+def test_no_one_else_may_correct(
+    stored: Administration, colleague: User, supervisor: User, outsider: User
+) -> None:
     answers = {"srs-1": "9.5", "srs-2": "9.0", "srs-3": "9.0", "srs-4": "9.2", "reason": "x"}
-    assert other.post(f"/forms/{stored.pk}/correct/", answers).status_code == 404
+    for someone in (colleague, supervisor, outsider):
+        other = signed_in(someone)
+        assert other.get(f"/forms/{stored.pk}/correct/").status_code == 404, someone.username
+        assert other.post(f"/forms/{stored.pk}/correct/", answers).status_code == 404
     assert Administration.objects.count() == 1

@@ -3,26 +3,23 @@ session page, stored whole or not at all, once."""
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
+import datetime as dt
 
-from alliance.care.models import Administration, Client, Episode, Membership, Organization
+import pytest
+from django.contrib.auth.models import User
+
+from alliance.care.models import Administration, Client
 from alliance.care.services.sessions import start_session
 
-from .test_caseload_pages import signed_in
+from ..cast import client_of, signed_in
 
 pytestmark = pytest.mark.django_db
 WAI_T = {f"wai-sr-t-{n}": "4" for n in range(1, 13)}
 
 
 @pytest.fixture
-def client_record() -> Client:
-    organization = Organization.objects.create(name="Org", slug="org")
-    user = get_user_model().objects.create_user("clinician1")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=user, code="T-3")
-    Episode.objects.create(client=client, started_on="2026-01-05")
-    return client
+def client_record(clinician: User) -> Client:
+    return client_of(clinician, "T-3", started_on=dt.date(2026, 1, 5))
 
 
 def test_the_clinician_edits_the_plan_and_sees_the_therapist_form_when_due(
@@ -65,11 +62,15 @@ def test_the_therapist_form_is_stored_whole_once(client_record: Client) -> None:
     assert 'wai-sr-t-1"' not in page  # filled: not offered again
 
 
-def test_no_one_else_may_edit_the_plan_or_fill_the_therapist_form(client_record: Client) -> None:
-    other = signed_in(get_user_model().objects.create_user("clinician2"))
+def test_no_one_else_may_edit_the_plan_or_fill_the_therapist_form(
+    client_record: Client, colleague: User, supervisor: User, outsider: User
+) -> None:
     plan = {"every_session": ["srs"], "wai_windows": ""}
-    assert other.post(f"/clients/{client_record.pk}/plan/", plan).status_code == 404
     session = start_session(client=client_record)
-    assert other.post(f"/sessions/{session.pk}/therapist-forms/", WAI_T).status_code == 404
+    for someone in (colleague, supervisor, outsider):
+        other = signed_in(someone)
+        assert other.post(f"/clients/{client_record.pk}/plan/", plan).status_code == 404
+        answer = other.post(f"/sessions/{session.pk}/therapist-forms/", WAI_T)
+        assert answer.status_code == 404, someone.username
     assert client_record.episodes.get().measure_plan.every_session == ("srs", "phq-9", "gad-7")
     assert not Administration.objects.exists()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from alliance.audit.models import AuditEvent
 from alliance.audit.trail import verify_chain
@@ -14,23 +14,22 @@ from alliance.care.models import Administration, Client, Rupture, Session, Signa
 from alliance.care.services.administrations import record_administration
 from alliance.care.services.ruptures import record_rupture
 
-from .test_caseload_pages import add_client, phq9, signed_in, srs
+from ..cast import client_of, phq9, signed_in, srs
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def client_record() -> Client:
-    user = get_user_model().objects.create_user("clinician1")
-    client = add_client(user, "E-1", [(1, "srs", srs(9.5)), (2, "srs", srs(7.0)),
-                                      (2, "phq-9", phq9(1))])  # fmt: skip
+def client_record(clinician: User) -> Client:
+    client = client_of(clinician, "E-1", [(1, "srs", srs(9.5)), (2, "srs", srs(7.0)),
+                                          (2, "phq-9", phq9(1))])  # fmt: skip
     episode = client.episodes.get()
     record_rupture(episode=episode, session_number=2, rupture_type="withdrawal",
-                   noticed_via="scores", description="went quiet", user=user)  # fmt: skip
+                   noticed_via="scores", description="went quiet", user=clinician)  # fmt: skip
     mistaken = Administration.objects.filter(instrument="srs").order_by("id").first()
     assert mistaken is not None
     record_administration(session=mistaken.session, instrument="srs", amends=mistaken,
-                          answers={str(i): 9.6 for i in range(1, 5)}, reason="slip")  # fmt: skip
+                          answers=srs(9.6), reason="slip")  # fmt: skip
     return client
 
 
@@ -65,8 +64,12 @@ def test_erasure_needs_the_code_and_then_removes_everything_but_the_trail(
     assert verify_chain().intact
 
 
-def test_only_the_owning_clinician_may_export_or_erase(client_record: Client) -> None:
-    other = signed_in(get_user_model().objects.create_user("clinician2"))
-    assert other.get(f"/clients/{client_record.pk}/export.json").status_code == 404
-    assert other.post(f"/clients/{client_record.pk}/erase/", {"confirm": "E-1"}).status_code == 404
+def test_only_the_owning_clinician_may_export_or_erase(
+    client_record: Client, colleague: User, supervisor: User, admin: User, outsider: User
+) -> None:
+    for someone in (colleague, supervisor, admin, outsider):
+        other = signed_in(someone)
+        assert other.get(f"/clients/{client_record.pk}/export.json").status_code == 404
+        erase = other.post(f"/clients/{client_record.pk}/erase/", {"confirm": "E-1"})
+        assert erase.status_code == 404, someone.username
     assert Client.objects.filter(pk=client_record.pk).exists()

@@ -7,25 +7,20 @@ import json
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
 
-from alliance.care.models import RepairStep, Rupture
+from alliance.care.models import Client, RepairStep, Rupture
 
-from .test_caseload_pages import add_client, signed_in, srs
+from ..cast import client_of, signed_in, srs
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def clinician() -> object:
-    return get_user_model().objects.create_user("clinician1")
-
-
-def dipping_client(clinician: object) -> object:
+def dipping_client(clinician: User) -> Client:
     # A drop at session 3 and a return at session 4: the scores suggest a rupture.
     lines = [9.5, 9.5, 7.0, 9.6, 9.6]
-    return add_client(clinician, "R-7", [(n, "srs", srs(v)) for n, v in enumerate(lines, 1)])
+    return client_of(clinician, "R-7", [(n, "srs", srs(v)) for n, v in enumerate(lines, 1)])
 
 
 def spec_of(page: str) -> dict[str, object]:
@@ -34,18 +29,18 @@ def spec_of(page: str) -> dict[str, object]:
     return json.loads(raw.group(1))  # type: ignore[no-any-return]
 
 
-def test_the_form_offers_the_session_the_scores_point_at(clinician: object) -> None:
+def test_the_form_offers_the_session_the_scores_point_at(clinician: User) -> None:
     client = dipping_client(clinician)
-    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()  # type: ignore[attr-defined]
+    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
     form = page[page.index('action="/clients/') :]
     assert re.search(r'name="session_number" min="1" max="5" value="3"', form)
 
 
-def test_a_clinician_records_a_rupture_its_repair_and_outcome(clinician: object) -> None:
+def test_a_clinician_records_a_rupture_its_repair_and_outcome(clinician: User) -> None:
     client = dipping_client(clinician)
     browser = signed_in(clinician)
     response = browser.post(
-        f"/clients/{client.pk}/ruptures/",  # type: ignore[attr-defined]
+        f"/clients/{client.pk}/ruptures/",
         {
             "session_number": "3",
             "rupture_type": "withdrawal",
@@ -66,7 +61,7 @@ def test_a_clinician_records_a_rupture_its_repair_and_outcome(clinician: object)
         {"outcome": "resolved", "session_number": "5", "note": "talked it through"},
     )
     assert RepairStep.objects.count() == 3
-    page = browser.get(f"/clients/{client.pk}/").content.decode()  # type: ignore[attr-defined]
+    page = browser.get(f"/clients/{client.pk}/").content.decode()
     ruptures = page[page.index('id="ruptures"') : page.index("<h2>Timeline")]
     assert "Session 3: Withdrawal" in ruptures
     assert "Minimal or curt answers" in ruptures and "Defers or appeases" in ruptures
@@ -88,10 +83,10 @@ def test_a_clinician_records_a_rupture_its_repair_and_outcome(clinician: object)
     ]
 
 
-def test_a_bad_rupture_comes_back_with_a_message_and_nothing_stored(clinician: object) -> None:
+def test_a_bad_rupture_comes_back_with_a_message_and_nothing_stored(clinician: User) -> None:
     client = dipping_client(clinician)
     browser = signed_in(clinician)
-    url = f"/clients/{client.pk}/ruptures/"  # type: ignore[attr-defined]
+    url = f"/clients/{client.pk}/ruptures/"
     page = browser.post(url, {"session_number": "3", "noticed_via": "scores"}, follow=True)
     assert "Type: This field is required." in page.content.decode()
     page = browser.post(
@@ -115,30 +110,34 @@ def test_a_bad_rupture_comes_back_with_a_message_and_nothing_stored(clinician: o
     assert not Rupture.objects.exists()
 
 
-def test_only_the_owning_clinician_may_record(clinician: object) -> None:
+def test_only_the_owning_clinician_may_record(
+    clinician: User, colleague: User, supervisor: User, outsider: User
+) -> None:
     client = dipping_client(clinician)
-    other = get_user_model().objects.create_user("clinician2")
+    others = [signed_in(someone) for someone in (colleague, supervisor, outsider)]
     fields = {"session_number": "3", "rupture_type": "withdrawal", "noticed_via": "scores"}
-    url = f"/clients/{client.pk}/ruptures/"  # type: ignore[attr-defined]
-    assert signed_in(other).post(url, fields).status_code == 404
+    url = f"/clients/{client.pk}/ruptures/"
+    assert [other.post(url, fields).status_code for other in others] == [404, 404, 404]
     assert Browser().post(url, fields).status_code == 302  # to sign in
     assert not Rupture.objects.exists()
     signed_in(clinician).post(url, fields)
     rupture = Rupture.objects.get()
     step = {"step": "noticed", "session_number": "3"}
-    assert signed_in(other).post(f"/ruptures/{rupture.pk}/steps/", step).status_code == 404
     outcome = {"outcome": "resolved", "session_number": "4"}
-    assert signed_in(other).post(f"/ruptures/{rupture.pk}/outcome/", outcome).status_code == 404
+    for other in others:
+        assert other.post(f"/ruptures/{rupture.pk}/steps/", step).status_code == 404
+        assert other.post(f"/ruptures/{rupture.pk}/outcome/", outcome).status_code == 404
+    assert len(others) == 3
     assert not RepairStep.objects.exists() and Rupture.objects.get().outcome == "open"
 
 
-def test_the_client_page_query_count_does_not_grow_with_ruptures(clinician: object) -> None:
+def test_the_client_page_query_count_does_not_grow_with_ruptures(clinician: User) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = dipping_client(clinician)
     browser = signed_in(clinician)
-    url = f"/clients/{client.pk}/"  # type: ignore[attr-defined]
+    url = f"/clients/{client.pk}/"
     fields = {"rupture_type": "unclear", "noticed_via": "scores"}
 
     def count() -> int:
@@ -146,10 +145,10 @@ def test_the_client_page_query_count_does_not_grow_with_ruptures(clinician: obje
             assert browser.get(url).status_code == 200
         return len(queries)
 
-    browser.post(f"/clients/{client.pk}/ruptures/", fields | {"session_number": "2"})  # type: ignore[attr-defined]
+    browser.post(f"/clients/{client.pk}/ruptures/", fields | {"session_number": "2"})
     one = count()
     for n in (3, 4, 5):
-        browser.post(f"/clients/{client.pk}/ruptures/", fields | {"session_number": str(n)})  # type: ignore[attr-defined]
+        browser.post(f"/clients/{client.pk}/ruptures/", fields | {"session_number": str(n)})
     for rupture in Rupture.objects.all():
         browser.post(f"/ruptures/{rupture.pk}/steps/", {"step": "noticed", "session_number": "5"})
     assert Rupture.objects.count() == 4 and RepairStep.objects.count() == 4

@@ -12,6 +12,7 @@ from alliance.care.models import Client, Episode
 from alliance.care.services.administrations import import_episode_forms
 from alliance.measures import score
 
+from ..cast import srs
 from .test_session_feedback_e2e import PHONE, browser, client_pk, pytestmark, sign_in  # noqa: F401
 
 
@@ -21,7 +22,7 @@ def test_the_chart_draws_under_the_content_security_policy(
     client_pk: int,  # noqa: F811
 ) -> None:
     episode = Episode.objects.get(client_id=client_pk)
-    forms = [(n, f"2026-03-{n + 1:02d}", "srs", score("srs", {str(i): line for i in range(1, 5)}))
+    forms = [(n, f"2026-03-{n + 1:02d}", "srs", score("srs", srs(line)))
              for n, line in enumerate((9.5, 9.4, 7.0, 9.6), 1)]  # fmt: skip
     import_episode_forms(episode=episode, forms=forms)
     assert get_user_model().objects.count() == 1 and Client.objects.count() == 1

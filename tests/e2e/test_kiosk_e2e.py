@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, expect
 
+from ..cast import PASSWORD
 from .test_session_feedback_e2e import browser, client_pk, pytestmark, sign_in  # noqa: F401
 
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True}
@@ -44,7 +45,7 @@ def test_the_kiosk_takes_the_forms_and_returns_only_with_the_password(
     tablet.fill("input[name=password]", "not-the-password")
     tablet.click("button:has-text('Unlock')")
     expect(tablet.locator("[role=alert]")).to_contain_text("tries left")
-    tablet.fill("input[name=password]", "e2e-pass-1")
+    tablet.fill("input[name=password]", PASSWORD)
     tablet.click("button:has-text('Unlock')")
     expect(tablet.locator("h1")).to_contain_text("C-21 · session 1")
     expect(tablet.locator("#live .score")).to_contain_text("SRS 39.6", timeout=10_000)

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from alliance.care.models import Client, Episode, Membership, Organization
+from ..cast import PASSWORD, client_of
 
 # Playwright's sync API runs an event loop in this thread; the test itself touches the
 # database only before the browser starts.
@@ -37,21 +37,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def client_pk() -> int:
-    user = get_user_model().objects.create_user("clinician1", password="e2e-pass-1")
-    organization = Organization.objects.create(name="Org", slug="org")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=user, code="C-21")
-    Episode.objects.create(
-        client=client, started_on="2026-03-02", measure_plan={"every_session": ["srs"]}
-    )
-    return client.pk
+def client_pk(clinician: User) -> int:
+    # clinician1's client C-21, with the SRS alone due.
+    return client_of(clinician, "C-21", plan={"every_session": ["srs"]}).pk
 
 
 def sign_in(page: Page, base: str) -> None:
+    # As clinician1, through the sign-in page.
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", "clinician1")
-    page.fill("input[name=password]", "e2e-pass-1")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
 
 

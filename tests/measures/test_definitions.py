@@ -23,7 +23,7 @@ def test_it_numbers_items_1_to_n_in_published_order() -> None:
     assert counts == {
         "gad-7": 7, "ors": 4, "phq-9": 9, "srs": 4, "wai": 36, "wai-sr": 12, "wai-sr-t": 12,
     }  # fmt: skip
-    for d in definitions().values():
+    for d in definitions().values():  # loop checked: the seven are counted just above
         assert [item.id for item in d.items] == [str(n) for n in range(1, len(d.items) + 1)]
 
 
@@ -36,6 +36,7 @@ def test_it_ships_wording_only_where_the_licence_allows() -> None:
             assert d.licence.kind == "site-licensed"
             assert not any(item.wording for item in d.items)
             assert d.stem is None
+    assert len(definitions()) == 7
 
 
 def test_it_says_gad7_zero_is_not_at_all_not_not_at_all_sure() -> None:

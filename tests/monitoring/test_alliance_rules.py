@@ -140,10 +140,12 @@ def test_it_does_not_call_wobbles_or_broken_runs_sustained(totals: tuple[float, 
 
 
 def test_every_alliance_signal_names_its_rule_and_instrument() -> None:
-    for signal in run(40, 40, 40, 35, 34, 33):
+    signals = run(40, 40, 40, 35, 34, 33)
+    for signal in signals:
         assert signal.rule and signal.explanation and signal.suggested_action
         assert signal.instrument == "srs" and signal.client_id == "C1"
         assert signal.severity in ("info", "warning", "urgent")
+    assert {s.kind for s in signals} >= {"alliance_concern", "alliance_drop", "possible_rupture"}
 
 
 def test_it_counts_a_one_point_fall_between_tenths_exactly() -> None:

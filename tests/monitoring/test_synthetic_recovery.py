@@ -3,7 +3,7 @@ rupture."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -67,11 +67,13 @@ def test_stable_clients_raise_no_rupture_concern_or_withdrawal(
         assert kinds["possible_rupture"] == [], client_id
         assert kinds["alliance_concern"] == [], client_id
         assert kinds["sustained_low_alliance"] == [], client_id
+    assert len(stable) >= 200
 
 
 def test_it_finds_every_planted_withdrawal(
     caseload: Caseload, signals: dict[str, list[Signal]]
 ) -> None:
+    checked = 0
     for client_id, truth in caseload.truth.items():
         if truth.withdrawal_from is None:
             continue
@@ -80,6 +82,8 @@ def test_it_finds_every_planted_withdrawal(
         # The second low session in a row; a run of falls into the stretch may come earlier.
         assert low and low[0] == truth.withdrawal_from + 1, client_id
         assert sustained[0].session_number >= truth.withdrawal_from - 1, client_id
+        checked += 1
+    assert checked >= 20
 
 
 def test_it_raises_self_harm_at_exactly_the_planted_sessions(
@@ -88,16 +92,20 @@ def test_it_raises_self_harm_at_exactly_the_planted_sessions(
     for client_id, truth in caseload.truth.items():
         sessions = [s.session_number for s in by_kind(signals[client_id])["self_harm_risk"]]
         assert tuple(sessions) == truth.self_harm_sessions, client_id
+    assert sum(bool(t.self_harm_sessions) for t in caseload.truth.values()) >= 5
 
 
 def test_it_sees_the_planted_symptom_courses(
     caseload: Caseload, signals: dict[str, list[Signal]]
 ) -> None:
+    courses: Counter[str] = Counter()
     for client_id, truth in caseload.truth.items():
         kinds = by_kind(signals[client_id])
+        courses[truth.course] += 1
         if truth.course == "deteriorator":
             assert kinds["reliable_deterioration"], client_id
             assert not kinds["recovered"], client_id
         elif truth.course == "improver":
             assert kinds["reliable_improvement"], client_id
             assert not kinds["reliable_deterioration"], client_id
+    assert courses["deteriorator"] >= 40 and courses["improver"] >= 150

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
-from django.test import RequestFactory
 
-from alliance.care.models import Administration, Client, Membership, Organization, Session
+from alliance.care.models import Administration, Session
 from alliance.care.services.sessions import start_session
+
+from ..cast import PASSWORD, client_of, signed_in_with_password
 
 pytestmark = pytest.mark.django_db
 
@@ -19,22 +20,14 @@ GOOD = {"srs-1": "9.5", "srs-2": "6.1", "srs-3": "9.0", "srs-4": "9.2"}
 
 
 @pytest.fixture
-def session() -> Session:
-    organization = Organization.objects.create(name="Org", slug="org")
-    user = get_user_model().objects.create_user("clinician1", password="pw-clinician-1")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=user, code="K-42")
-    session = start_session(client=client, held_on=dt.date(2026, 3, 2))
-    session.episode.measure_plan = {"every_session": ["srs"], "windows": []}
-    session.episode.save(update_fields=["measure_plan"])
-    return session
+def session(clinician: User) -> Session:
+    # clinician1's client K-42 at session 1, with the SRS alone due.
+    client = client_of(clinician, "K-42", plan={"every_session": ["srs"], "windows": []})
+    return start_session(client=client, held_on=dt.date(2026, 3, 2))
 
 
 def kiosk_for(session: Session) -> Browser:
-    browser = Browser()
-    assert browser.login(
-        request=RequestFactory().get("/"), username="clinician1", password="pw-clinician-1"
-    )
+    browser = signed_in_with_password(session.episode.client.clinician)
     response = browser.post(f"/sessions/{session.pk}/kiosk/")
     assert response.status_code == 302 and response["Location"] == "/kiosk/"
     return browser
@@ -75,7 +68,7 @@ def test_only_the_clinicians_password_unlocks(session: Session) -> None:
     wrong = browser.post("/kiosk/unlock/", {"password": "guess"})
     assert wrong.status_code == 403 and "3 tries left" in wrong.content.decode()
     assert browser.get("/")["Location"] == "/kiosk/"
-    right = browser.post("/kiosk/unlock/", {"password": "pw-clinician-1"})
+    right = browser.post("/kiosk/unlock/", {"password": PASSWORD})
     assert right["Location"] == f"/sessions/{session.pk}/"
     assert browser.get("/").status_code == 200  # the caseload again
 
@@ -90,12 +83,10 @@ def test_repeated_wrong_passwords_sign_the_clinician_out(session: Session) -> No
     assert browser.get("/kiosk/")["Location"].startswith("/login/")
 
 
-def test_another_clinician_cannot_open_a_kiosk_for_the_session(session: Session) -> None:
-    get_user_model().objects.create_user("clinician2", password="pw-clinician-2")
-    browser = Browser()
-    browser.login(
-        request=RequestFactory().get("/"), username="clinician2", password="pw-clinician-2"
-    )
+def test_another_clinician_cannot_open_a_kiosk_for_the_session(
+    session: Session, colleague: User
+) -> None:
+    browser = signed_in_with_password(colleague)
     assert browser.post(f"/sessions/{session.pk}/kiosk/").status_code == 404
     assert browser.get("/kiosk/")["Location"] == "/"  # no kiosk open: back to the caseload
 
@@ -104,7 +95,7 @@ def test_handing_back_before_the_client_sends_closes_the_link(session: Session) 
     from alliance.care.models import FormLink
 
     browser = kiosk_for(session)
-    assert browser.post("/kiosk/unlock/", {"password": "pw-clinician-1"}).status_code == 302
+    assert browser.post("/kiosk/unlock/", {"password": PASSWORD}).status_code == 302
     link = FormLink.objects.get()
     assert link.revoked_at is not None and link.used_at is None
     assert browser.get("/kiosk/")["Location"] == "/"  # no kiosk any more

@@ -6,21 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
 from django.utils import timezone
 
-from alliance.care.models import (
-    Administration,
-    Client,
-    FormLink,
-    Membership,
-    Organization,
-    SignalRecord,
-)
+from alliance.care.models import Administration, Client, FormLink, SignalRecord
 from alliance.care.services.due import due_instruments
 from alliance.care.services.links import create_form_link, token_hash
 from alliance.care.services.sessions import start_session
+
+from ..cast import client_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +24,8 @@ PHQ = {f"phq-9-{n}": "1" for n in range(1, 10)} | {"phq-9-9": "0", "phq-9-10": "
 
 
 @pytest.fixture
-def clinician() -> object:
-    return get_user_model().objects.create_user("clinician1", password="pw-1")
-
-
-@pytest.fixture
-def client_record(clinician: object) -> Client:
-    organization = Organization.objects.create(name="Org", slug="org")
-    Membership.objects.create(organization=organization, user=clinician, role="clinician")
-    return Client.objects.create(organization=organization, clinician=clinician, code="C-7")
+def client_record(clinician: User) -> Client:
+    return client_of(clinician, "C-7")
 
 
 def link_for(client_record: Client, instruments: list[str] | None = None) -> tuple[object, str]:
@@ -122,31 +110,25 @@ def test_it_lists_the_wai_sr_as_due_in_its_windows_only_until_given(
 
 
 def test_it_feeds_the_clinicians_session_page_and_no_one_elses(
-    client_record: Client, clinician: object
+    client_record: Client, clinician: User, colleague: User, supervisor: User, outsider: User
 ) -> None:
     session, token = link_for(client_record, ["srs", "phq-9"])
-    browser = Browser()
-    browser.force_login(clinician)  # type: ignore[arg-type]
+    browser = signed_in(clinician)
     assert browser.get(f"/sessions/{session.pk}/status/").json()["forms"] == []
     Browser().post(f"/f/{token}/", GOOD | PHQ | {"phq-9-9": "2"})
     status = browser.get(f"/sessions/{session.pk}/status/").json()
     assert [f["instrument"] for f in status["forms"]] == ["srs", "phq-9"]
     assert status["forms"][0]["lowest_items"] == ["2"]
     assert status["signals"][0]["kind"] == "self_harm_risk"  # urgent first
-    stranger = get_user_model().objects.create_user("clinician2")
-    other = Browser()
-    other.force_login(stranger)
-    assert other.get(f"/sessions/{session.pk}/status/").status_code == 404
-    assert other.get(f"/sessions/{session.pk}/").status_code == 404
+    for someone in (colleague, supervisor, outsider):
+        other = signed_in(someone)
+        assert other.get(f"/sessions/{session.pk}/status/").status_code == 404, someone.username
+        assert other.get(f"/sessions/{session.pk}/").status_code == 404, someone.username
 
 
-def test_it_shows_the_link_as_text_and_as_a_qr_code(
-    client_record: Client, clinician: object
-) -> None:
+def test_it_shows_the_link_as_text_and_as_a_qr_code(client_record: Client, clinician: User) -> None:
     session = start_session(client=client_record)
-    browser = Browser()
-    browser.force_login(clinician)  # type: ignore[arg-type]
-    page = browser.post(f"/sessions/{session.pk}/").content.decode()
+    page = signed_in(clinician).post(f"/sessions/{session.pk}/").content.decode()
     assert 'class="client-link"' in page and "<svg" in page
     token = page.split("/f/")[1].split("/")[0]
     assert FormLink.objects.get().token_hash == token_hash(token)

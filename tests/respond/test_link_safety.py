@@ -6,36 +6,40 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
 
 from alliance.audit.models import AuditEvent
-from alliance.care.models import Client, FormLink, Membership, Organization
+from alliance.care.models import FormLink
 from alliance.care.services.links import create_form_link
 from alliance.care.services.sessions import start_session
 
-from ..clinic.test_caseload_pages import signed_in
+from ..cast import client_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def link_and_token() -> tuple[FormLink, str]:
-    organization = Organization.objects.create(name="Org", slug="org")
-    user = get_user_model().objects.create_user("clinician1")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
-    client = Client.objects.create(organization=organization, clinician=user, code="L-5")
+def link_and_token(clinician: User) -> tuple[FormLink, str]:
+    client = client_of(clinician, "L-5")
     session = start_session(client=client, held_on=dt.date(2026, 3, 2))
     return create_form_link(session=session, instruments=["srs"])
 
 
-def test_the_clinician_withdraws_a_link(link_and_token: tuple[FormLink, str]) -> None:
+def test_the_clinician_withdraws_a_link(
+    link_and_token: tuple[FormLink, str],
+    clinician: User,
+    colleague: User,
+    supervisor: User,
+    outsider: User,
+) -> None:
     link, token = link_and_token
-    owner = signed_in(link.session.episode.client.clinician)
+    owner = signed_in(clinician)
     page = owner.get(f"/sessions/{link.session_id}/").content.decode()
     assert f'action="/links/{link.pk}/revoke/"' in page
-    other = signed_in(get_user_model().objects.create_user("clinician2"))
-    assert other.post(f"/links/{link.pk}/revoke/").status_code == 404
+    for someone in (colleague, supervisor, outsider):
+        refused = signed_in(someone).post(f"/links/{link.pk}/revoke/")
+        assert refused.status_code == 404, someone.username
     assert Browser().get(f"/f/{token}/").status_code == 200  # still open
     assert owner.post(f"/links/{link.pk}/revoke/").status_code == 302
     closed = Browser().get(f"/f/{token}/")

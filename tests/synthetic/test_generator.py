@@ -159,6 +159,7 @@ def test_it_plants_self_harm_only_where_recorded(caseload: Caseload) -> None:
             for a in episode.series("phq-9")
             if a.session_number in flagged
         )
+    assert sum(bool(truth.self_harm_sessions) for _, truth in pairs(caseload)) >= 2
 
 
 COURSE_RULES = {
@@ -204,11 +205,11 @@ def test_it_deals_roles_in_the_shares_asked(caseload: Caseload) -> None:
     courses: Counter[str] = Counter(t.course for t in truths)
     for course, share in (("improver", 0.55), ("flat", 0.30), ("deteriorator", 0.15)):
         assert courses[course] == pytest.approx(share * N, abs=3)
-    assert sum(t.planted_any for t in truths) >= 0.3 * N
     for t in truths:
         assert t.planted_any == (
             bool(t.ruptures) or t.withdrawal_from is not None or bool(t.self_harm_sessions)
         )
+    assert sum(t.planted_any for t in truths) >= 0.3 * N
 
 
 def test_it_pitches_the_wai_sr_by_the_alliance(caseload: Caseload) -> None:
@@ -238,9 +239,8 @@ def test_it_writes_a_long_csv_that_reads_back(caseload: Caseload) -> None:
         for a in e
         for item, value in a.score.answers.items()
     ]
-    for row, (client, session, date, instrument, respondent, item, value) in zip(
-        rows, expected, strict=True
-    ):
+    for row, wanted in zip(rows, expected, strict=True):  # loop checked: rows counted above
+        client, session, date, instrument, respondent, item, value = wanted
         assert (row["client_id"], int(row["session"]), row["instrument"]) == (
             client,
             session,
@@ -260,12 +260,14 @@ def test_it_writes_a_long_csv_that_reads_back(caseload: Caseload) -> None:
 def test_it_plants_what_is_asked_in_short_or_small_caseloads() -> None:
     assert generate_caseload(0).episodes == ()
     short = generate_caseload(30, seed=2, sessions=(3, 4), rupture_share=0.5, withdrawal_share=0.5)
-    for episode, truth in pairs(short):
+    planted = pairs(short)
+    for episode, truth in planted:
         n = len(srs(episode))
         if truth.ruptures:
             assert n >= 6 and truth.ruptures[0].session_number < n
         if truth.withdrawal_from is not None:
             assert n >= 5 and max(srs(episode)[truth.withdrawal_from - 1 :]) <= 360
+    assert len(planted) == 30
     calm = generate_caseload(20, seed=3, rupture_share=0, withdrawal_share=0, self_harm_share=0)
     assert not any(t.planted_any for t in calm.truth.values())
 

@@ -1,82 +1,62 @@
 """Every object a URL names comes through the one lookups module, scoped to the signed-in
 clinician and the organization the request is served for: anyone else's is a 404.
 
-People (Org unless said): `owner`, the clinician of the client; `colleague`, a clinician of
-the same organization, who must reach nothing of the owner's; `supervisor`, who supervises
-the owner and reads the client but owns nothing of it; `admin`, who reads the client only by
-break-glass; `outsider`, a clinician of Other, who reaches nothing; `stranger`, a supervisor
-of Other whose supervision row names the owner, which counts for nothing.
+People (the cast of conftest, by the part they play here): `owner`, clinician1, the clinician
+of the client; `colleague`, a clinician of Org, who must reach nothing of the owner's;
+`supervisor`, who supervises the owner and reads the client but owns nothing of it; `admin`,
+who reads the client only by break-glass; `outsider`, a clinician of Elsewhere, who reaches
+nothing; and, made here, `stranger`, a supervisor of Elsewhere whose supervision row names the
+owner, which counts for nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from alliance.care.models import (
-    Administration,
-    Client,
-    Membership,
-    Organization,
-    SignalRecord,
-    Supervision,
-)
+from alliance.care.models import Administration, Client, Membership, Organization, Supervision
 from alliance.care.services.admin import break_glass
 from alliance.care.services.administrations import record_administration
 from alliance.care.services.links import create_form_link
 from alliance.care.services.ruptures import record_rupture
-from alliance.care.services.sessions import start_session
 from alliance.clinic import lookups
 from alliance.web.membership import MembershipMiddleware
 
+from ..cast import member, srs
+
 pytestmark = pytest.mark.django_db
 
-SRS = {str(item): 7.0 for item in range(1, 5)}
+
+@pytest.fixture
+def people(
+    clinician: User, colleague: User, supervisor: User, admin: User, outsider: User
+) -> dict[str, Any]:
+    elsewhere = outsider.memberships.get().organization
+    # Not in the cast: a supervisor of Elsewhere whose supervision row names the owner.
+    stranger = member("stranger", elsewhere, "supervisor")
+    Supervision.objects.create(organization=elsewhere, supervisor=stranger, supervisee=clinician)
+    return {"owner": clinician, "colleague": colleague, "supervisor": supervisor,
+            "admin": admin, "outsider": outsider, "stranger": stranger}  # fmt: skip
 
 
 @pytest.fixture
-def people() -> dict[str, Any]:
-    org = Organization.objects.create(name="Org", slug="org")
-    other = Organization.objects.create(name="Other", slug="other")
-    users = get_user_model().objects
-    people = {name: users.create_user(name) for name in
-              ("owner", "colleague", "supervisor", "admin", "outsider", "stranger")}  # fmt: skip
-    for name, role, organization in (
-        ("owner", "clinician", org), ("colleague", "clinician", org),
-        ("supervisor", "supervisor", org), ("admin", "admin", org),
-        ("outsider", "clinician", other), ("stranger", "supervisor", other),
-    ):  # fmt: skip
-        Membership.objects.create(organization=organization, user=people[name], role=role)
-    Supervision.objects.create(organization=org, supervisor=people["supervisor"],
-                               supervisee=people["owner"])  # fmt: skip
-    Supervision.objects.create(organization=other, supervisor=people["stranger"],
-                               supervisee=people["owner"])  # fmt: skip
-    return people
-
-
-@pytest.fixture
-def record(people: dict[str, Any]) -> dict[str, int]:
+def record(people: dict[str, Any], client_with_history: Client) -> dict[str, int]:
     """The owner's client and one of each thing of it that a URL names, by lookup name."""
-    owner = people["owner"]
-    client = Client.objects.create(
-        organization=Organization.objects.get(slug="org"), clinician=owner, code="L-1"
-    )
-    session = start_session(client=client, held_on=dt.date(2026, 3, 2))
-    form = record_administration(session=session, instrument="srs", answers=SRS)
-    rupture = record_rupture(episode=session.episode, session_number=1, rupture_type="unclear",
-                             noticed_via="scores", user=owner)  # fmt: skip
+    episode = client_with_history.episodes.get()
+    session = episode.sessions.get(number=3)
+    form = session.administrations.get(instrument="srs")
+    rupture = record_rupture(episode=episode, session_number=3, rupture_type="unclear",
+                             noticed_via="scores", user=people["owner"])  # fmt: skip
     link, _token = create_form_link(session=session, instruments=["srs"])
-    signal = SignalRecord.objects.filter(episode=session.episode).first()
+    signal = episode.signals.first()
     assert signal is not None
-    return {"own_client": client.pk, "own_session": session.pk, "own_rupture": rupture.pk,
-            "own_link": link.pk, "own_signal": signal.pk,
+    return {"own_client": client_with_history.pk, "own_session": session.pk,
+            "own_rupture": rupture.pk, "own_link": link.pk, "own_signal": signal.pk,
             "own_administration": form.pk}  # fmt: skip
 
 
@@ -116,9 +96,9 @@ def test_it_is_a_404_for_anyone_but_the_owner(
 def test_it_is_a_404_for_the_owner_serving_another_organization(
     name: str, people: dict[str, Any], record: dict[str, int]
 ) -> None:
-    # The clinician of record, now a member of Other only: their clients of Org stay there.
+    # The clinician of record, now a member of Elsewhere only: their clients of Org stay there.
     Membership.objects.filter(user=people["owner"]).update(
-        organization=Organization.objects.get(slug="other")
+        organization=Organization.objects.get(slug="elsewhere")
     )
     with pytest.raises(Http404):
         lookup(name)(request_of(people["owner"]), record[name])
@@ -129,7 +109,7 @@ def test_it_offers_only_the_current_version_of_a_corrected_form(
 ) -> None:
     original = Administration.objects.get(pk=record["own_administration"])
     correction = record_administration(
-        session=original.session, instrument="srs", answers=SRS | {"1": 8.0}, amends=original,
+        session=original.session, instrument="srs", answers=srs(7.0) | {"1": 8.0}, amends=original,
         reason="item 1 marked on the wrong line", entered_by=people["owner"],
     )  # fmt: skip
     request = request_of(people["owner"])
@@ -153,7 +133,7 @@ def test_it_lets_the_admin_read_a_client_opened_by_break_glass(
     people: dict[str, Any], record: dict[str, int]
 ) -> None:
     break_glass(organization=Organization.objects.get(slug="org"), user=people["admin"],
-                code="L-1", reason="complaint 2026-7 about a missed session")  # fmt: skip
+                code="H-1", reason="complaint 2026-7 about a missed session")  # fmt: skip
     client = lookups.visible_client(request_of(people["admin"]), record["own_client"])
     assert client.pk == record["own_client"]
 

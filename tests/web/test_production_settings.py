@@ -74,11 +74,15 @@ def test_no_page_carries_an_inline_script() -> None:
     import re
 
     templates = Path(__file__).parents[2] / "src" / "alliance"
+    pages = scripts = 0
     for template in templates.rglob("*.html"):
         text = template.read_text()
         for tag in re.findall(r"<script\b[^>]*>", text):
             assert "src=" in tag or "application/json" in tag, (template, tag)
+            scripts += 1
         assert not re.search(r"\son[a-z]+=", text), template  # no onclick= and the like
+        pages += 1
+    assert pages >= 10 and scripts >= 5  # the templates and their scripts were found
 
 
 @pytest.mark.parametrize(("minutes", "seconds"), [("", 1800), ("45", 2700)])

@@ -9,22 +9,20 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.audit.models import AuditEvent
 
+from ..cast import PASSWORD
+
 pytestmark = [pytest.mark.django_db, pytest.mark.two_factor]
-PASSWORD = "a long enough pass phrase"
-
-
-@pytest.fixture
-def user() -> object:
-    return get_user_model().objects.create_user("clinician1", password=PASSWORD)
 
 
 def signed_in_with_password() -> Browser:
+    # Through the sign-in page, as clinician1 would: the second factor comes after it.
     browser = Browser()
     response = browser.post("/login/", {"username": "clinician1", "password": PASSWORD})
     assert response.status_code == 302
@@ -54,7 +52,7 @@ def set_up(browser: Browser) -> list[str]:
     return re.findall(r"<li><code>([a-z0-9]+)</code></li>", done.content.decode())
 
 
-def test_every_page_waits_for_the_second_factor(user: object) -> None:
+def test_every_page_waits_for_the_second_factor(clinician: User) -> None:
     browser = signed_in_with_password()
     for path in ("/", "/clients/1/", "/audit/", "/sessions/1/status/"):
         response = browser.get(path)
@@ -62,7 +60,7 @@ def test_every_page_waits_for_the_second_factor(user: object) -> None:
     assert browser.get("/health/").status_code == 200
 
 
-def test_set_up_then_sign_in_with_a_code_or_a_recovery_code_once(user: object) -> None:
+def test_set_up_then_sign_in_with_a_code_or_a_recovery_code_once(clinician: User) -> None:
     browser = signed_in_with_password()
     wrong = browser.post("/2fa/setup/", {"token": "000000"})
     assert "That code is not right" in wrong.content.decode()
@@ -94,7 +92,7 @@ def test_set_up_then_sign_in_with_a_code_or_a_recovery_code_once(user: object) -
     assert third.post("/2fa/", next_code)["Location"] == "/"
 
 
-def test_the_next_address_never_leaves_the_site(user: object) -> None:
+def test_the_next_address_never_leaves_the_site(clinician: User) -> None:
     browser = signed_in_with_password()
     codes = set_up(browser)
     again = signed_in_with_password()
@@ -103,16 +101,17 @@ def test_the_next_address_never_leaves_the_site(user: object) -> None:
 
 
 def test_a_single_account_install_may_relax_it_and_a_second_account_ends_that(
-    user: object, settings: object
+    clinician: User, settings: object
 ) -> None:
     settings.RELAX_MFA = "single-user"  # type: ignore[attr-defined]
     browser = signed_in_with_password()
     assert browser.get("/").status_code == 200
-    get_user_model().objects.create_user("colleague", password=PASSWORD)
+    # A second account, made after the first one signed in: the install is no longer single.
+    get_user_model().objects.create_user("clinician2", password=PASSWORD)
     assert browser.get("/")["Location"].startswith("/2fa/setup/")
 
 
-def test_repeated_failed_sign_ins_lock_out_with_a_clear_message(user: object) -> None:
+def test_repeated_failed_sign_ins_lock_out_with_a_clear_message(clinician: User) -> None:
     browser = Browser()
     for _ in range(4):
         response = browser.post("/login/", {"username": "clinician1", "password": "guess"})

@@ -8,29 +8,20 @@ A URL that nobody classified fails `test_every_url_is_classified`.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from alliance.care.models import (
-    Administration,
-    Client,
-    Membership,
-    Organization,
-    Rupture,
-    SignalRecord,
-    Supervision,
-)
-from alliance.care.services.administrations import record_administration
+from alliance.care.models import Client, Organization, Rupture
 from alliance.care.services.links import create_form_link
 from alliance.care.services.ruptures import record_rupture
-from alliance.care.services.sessions import start_session
+
+from ..cast import member, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -52,36 +43,33 @@ class World:
 
 
 @pytest.fixture
-def world() -> World:
-    users = get_user_model().objects
-    org = Organization.objects.create(name="Org", slug="org")
-    other = Organization.objects.create(name="Other", slug="other")
-    people = {name: users.create_user(name) for name in ROLES[2:]}
-    for name, role in (("owner", "clinician"), ("other_clinician", "clinician"),
-                       ("supervisor", "supervisor"), ("other_supervisor", "supervisor"),
-                       ("admin", "admin")):  # fmt: skip
-        Membership.objects.create(organization=org, user=people[name], role=role)
-    Membership.objects.create(organization=other, user=people["other_organization"],
-                              role="clinician")  # fmt: skip
-    Supervision.objects.create(organization=org, supervisor=people["supervisor"],
-                               supervisee=people["owner"])  # fmt: skip
-    client = Client.objects.create(organization=org, clinician=people["owner"], code="U-1")
-    session = start_session(client=client, held_on=dt.date(2026, 3, 2))
-    record_administration(session=session, instrument="srs",
-                          answers={str(i): 7.0 for i in range(1, 5)})  # fmt: skip
-    rupture = record_rupture(episode=session.episode, session_number=1, rupture_type="unclear",
-                             noticed_via="scores", user=people["owner"])  # fmt: skip
+def world(
+    organization: Organization,
+    clinician: User,
+    colleague: User,
+    supervisor: User,
+    admin: User,
+    outsider: User,
+    client_with_history: Client,
+) -> World:
+    """The cast by the part each plays here, and the owner's client H-1 at session 3 with a
+    stored form, a signal, a rupture and an open client link."""
+    # Not in the cast: a supervisor of Org who does not supervise the owner.
+    other_supervisor = member("supervisor2", organization, "supervisor")
+    people = {"owner": clinician, "other_clinician": colleague, "supervisor": supervisor,
+              "other_supervisor": other_supervisor, "admin": admin,
+              "other_organization": outsider}  # fmt: skip
+    episode = client_with_history.episodes.get()
+    session = episode.sessions.get(number=3)
+    form = session.administrations.get(instrument="srs")
+    rupture = record_rupture(episode=episode, session_number=3, rupture_type="unclear",
+                             noticed_via="scores", user=clinician)  # fmt: skip
     link, token = create_form_link(session=session, instruments=["srs"])
+    signal = episode.signals.first()
+    assert signal is not None
     return World(
-        client,
-        session.pk,
-        Administration.objects.get().pk,
-        SignalRecord.objects.first().pk,
-        rupture.pk,
-        link.pk,
-        token,
-        people,
-    )  # type: ignore[union-attr]
+        client_with_history, session.pk, form.pk, signal.pk, rupture.pk, link.pk, token, people
+    )
 
 
 # name -> (method, path builder, expected answer by role; "*" for every role not named).
@@ -189,8 +177,7 @@ WITHOUT_SECOND_FACTOR = {"health", "logout", "two-factor-setup", "respond"}
 def test_without_a_second_factor_every_staff_url_waits_for_it(name: str, world: World) -> None:
     method, path_of, _expected = URLS[name]
     for role in ("owner", "supervisor", "admin"):
-        browser = Browser()
-        browser.force_login(world.users[role])  # a password only
+        browser = signed_in(world.users[role])  # a password only
         response = getattr(browser, method)(path_of(world))
         location = response.get("Location", "")
         if name in WITHOUT_SECOND_FACTOR:
