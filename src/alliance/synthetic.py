@@ -6,6 +6,9 @@ generated first, in whole scoring units (tenths for the VAS lines), so a planted
 is exactly 5.0 once scored; the item answers are then found by splitting that total over the
 items. Each client draws from its own spawned generator, so one client's series does not
 depend on how many random numbers another client used.
+
+This is the clean test bed; `synthetic_clinic.generate_clinic_caseload` is the realistic mode
+(published SRS distributions, events planted in noise) with the same `Caseload` and truth.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, TextIO
+from typing import Literal, TextIO, TypedDict
 
 import numpy as np
 
 from alliance.measures import get_definition, score
+from alliance.measures.loader import shipped_definitions
 from alliance.monitoring.types import Respondent, ScoredAdministration, ScoredEpisode
 
 from .synthetic_srs import (
@@ -33,7 +37,8 @@ from .synthetic_srs import (
     withdrawal_srs,
 )
 
-Course = Literal["improver", "flat", "deteriorator"]
+Course = Literal["improver", "flat", "deteriorator", "relapse"]
+Outcome = Literal["reliable_improvement", "reliable_deterioration", "neither"]
 SymptomInstrument = Literal["phq-9", "ors"]
 Rng = np.random.Generator
 
@@ -61,7 +66,29 @@ class ClientTruth:
     ruptures: tuple[PlantedRupture, ...]
     withdrawal_from: int | None
     self_harm_sessions: tuple[int, ...]
-    stable_alliance: bool
+    stable_alliance: bool  # no planted alliance event (a stable low rater is stable)
+    # On `symptom_instrument`, by the shipped reliable-change figures: the last session
+    # against the first, and the first session at which each reliable change was reached.
+    outcome: Outcome = "neither"
+    improved_session: int | None = None
+    deteriorated_session: int | None = None
+    # A relapse: after reliable improvement out of caseness, the session from which the
+    # score is back in the clinical range and stays there to the end.
+    relapse_session: int | None = None
+    # A withdrawal's planted decline, in SRS points per session (negative), from
+    # `withdrawal_from` to the end.
+    withdrawal_slope: float | None = None
+    # Rates the SRS low as a habit: the client's own level starts at or below the
+    # alliance-concern cutoff (realistic mode only).
+    low_rater: bool = False
+
+    @property
+    def alliance_events(self) -> tuple[tuple[str, int], ...]:
+        """Each planted alliance event as (kind, session), kind "rupture" or "withdrawal"."""
+        events = [("rupture", r.session_number) for r in self.ruptures]
+        if self.withdrawal_from is not None:
+            events.append(("withdrawal", self.withdrawal_from))
+        return tuple(sorted(events, key=lambda event: event[1]))
 
     @property
     def planted_any(self) -> bool:
@@ -192,11 +219,13 @@ def _client(
     self_harm_sessions: tuple[int, ...] = ()
     if instrument == "ors":
         weights = rng.dirichlet([4.0] * 4)
-        for s, total in enumerate(_course(rng, _SPECS["ors"], course, n, None)):
+        primary = _course(rng, _SPECS["ors"], course, n, None)
+        for s, total in enumerate(primary):
             forms.append((s + 1, "ors", lines(split(rng, 400 - total, 100, weights)), "client"))
     else:
         phq = _course(rng, _SPECS["phq-9"], course, n, None)
         gad = _course(rng, _SPECS["gad-7"], course, n, phq[0])
+        primary = phq
         if self_harm:
             # Endorsed where depression is at least mild: item 9 rarely stands alone.
             room = [s for s, t in enumerate(phq) if t >= 5]
@@ -226,6 +255,7 @@ def _client(
         withdrawal_from,
         self_harm_sessions,
         stable_alliance=alliance == "stable",
+        **reliable_course(instrument, primary),
     )
     return ScoredEpisode.of(client_id, administrations, clinician_id), truth
 
@@ -264,6 +294,34 @@ def _course(rng: Rng, spec: _Spec, course: Course, n: int, anchor: int | None) -
         )
         values[-1] = max(values[-1], bound) if (delta > 0) else min(values[-1], bound)
     return values
+
+
+class ReliableCourse(TypedDict):
+    outcome: Outcome
+    improved_session: int | None
+    deteriorated_session: int | None
+
+
+def reliable_course(instrument: str, units: Sequence[int]) -> ReliableCourse:
+    """The outcome category and the first sessions of reliable improvement and deterioration
+    of a series in whole scoring units (tenths for the ORS), by the shipped figures."""
+    definition = shipped_definitions()[instrument]
+    if definition.change is None or definition.change.reliable_change is None:
+        raise ValueError(f"{instrument} has no fixed reliable-change figure")
+    threshold = round(definition.change.reliable_change * (10 if instrument == "ors" else 1))
+    sign = 1 if definition.higher_is_better else -1
+    gains = [sign * (u - units[0]) for u in units]
+    improved = next((s + 1 for s, g in enumerate(gains) if s and g >= threshold), None)
+    worse = next((s + 1 for s, g in enumerate(gains) if s and -g >= threshold), None)
+    last = gains[-1]
+    outcome: Outcome = (
+        "reliable_improvement"
+        if last >= threshold
+        else "reliable_deterioration"
+        if -last >= threshold
+        else "neither"
+    )
+    return {"outcome": outcome, "improved_session": improved, "deteriorated_session": worse}
 
 
 def _change(rng: Rng, least: int, room: int, spec: _Spec) -> int:

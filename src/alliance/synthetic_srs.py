@@ -1,5 +1,7 @@
 """The synthetic SRS series: mean-reverting walks in whole tenths that bunch at the ceiling,
-with planted ruptures and withdrawals, and the split of a total over a form's items.
+with planted ruptures and withdrawals, and the split of a total over a form's items. The
+realistic mode's series (`clinic_*`) are noisier: a client's own level, rise and noise,
+clipped at the ceiling, with events planted in that noise.
 
 Generated against the shipped SRS cutoff (not a site's), so a seed gives the same caseload
 everywhere.
@@ -7,8 +9,10 @@ everywhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
@@ -118,6 +122,109 @@ def withdrawal_srs(rng: Rng, n: int) -> tuple[list[int], int]:
     low = walk(rng, first, rest - 1, target, 325, first, 8, 2.5)
     return [*pre, first, *low], start
     return pre + low, start
+
+
+# The realistic ("clinic") mode: published SRS distributions rather than a clean test bed.
+# Totals bunch at the ceiling (mean about 37-38, a fifth or more of sessions at 40), a client's
+# own session-to-session changes have an SD of about 1-1.5, ratings rise a little over an
+# episode (Meier & Feeley 2022), and some clients rate low as a habit. Shares are of clients.
+LOW_RATERS = 0.08
+CEILING_RATERS = 0.18
+REPAIRED = 0.6  # of planted ruptures
+SECOND_RUPTURE = 0.2  # of repaired ruptures with room after them
+
+
+@dataclass(frozen=True)
+class Rater:
+    """How one client fills the SRS, in tenths: the level at session 1 (above 400 for a
+    client who marks the end of most lines; the ceiling clips it), the rise per session and
+    the SD of the session-to-session noise."""
+
+    level: float
+    rise: float
+    noise: float
+    low: bool  # rates low as a habit: a level at or below the alliance-concern cutoff
+
+
+def clinic_rater(rng: Rng, quantile: float) -> Rater:
+    """`quantile` (0..1): where the client's alliance strength falls in the caseload, so a
+    stronger alliance means a higher level."""
+    rise = rng.normal(1.5, 0.8)
+    if quantile < LOW_RATERS:
+        level = 290 + 65 * quantile / LOW_RATERS + rng.normal(0.0, 5.0)
+        return Rater(min(level, SRS_CUTOFF), rise, rng.uniform(9.0, 14.0), True)
+    if quantile > 1 - CEILING_RATERS:
+        above = (quantile - 1 + CEILING_RATERS) / CEILING_RATERS
+        return Rater(400 + 20 * above + rng.normal(0.0, 3.0), rise, rng.uniform(7.0, 11.0), False)
+    share = (quantile - LOW_RATERS) / (1 - LOW_RATERS - CEILING_RATERS)
+    level = NormalDist(377.0, 12.0).inv_cdf(min(max(share, 1e-6), 1 - 1e-6))
+    return Rater(min(max(level, SRS_CUTOFF + 1), 400), rise, rng.uniform(7.0, 12.0), False)
+
+
+def clinic_srs(rng: Rng, rater: Rater, n: int) -> list[int]:
+    """The rater's totals with nothing planted: level, rise and noise, clipped to 0..40."""
+    noise = rng.normal(0.0, rater.noise, n).tolist()
+    return [
+        int(min(max(round(rater.level + rater.rise * s + e), 0), 400)) for s, e in enumerate(noise)
+    ]
+
+
+def clinic_ruptures(rng: Rng, series: list[int]) -> tuple[list[int], tuple[PlantedRupture, ...]]:
+    """One rupture from session 4 on (a fifth of the repaired ones followed by a second, two
+    or more sessions after the repair), each a fall of 3.5 to 8 points from the session
+    before; needs six sessions."""
+    series, planted, earliest = list(series), [], 4
+    while earliest <= len(series) - 1:
+        rupture = _rupture_at(rng, series, int(rng.integers(earliest, len(series))))
+        planted.append(rupture)
+        if rupture.repair_session is None or rng.random() >= SECOND_RUPTURE:
+            break
+        earliest = rupture.repair_session + 2
+    return series, tuple(planted)
+
+
+def _rupture_at(rng: Rng, series: list[int], at: int) -> PlantedRupture:
+    """Plant a rupture at session `at` (1-based) in `series`, in place."""
+    n, pre = len(series), series[at - 2]
+    low = max(pre - int(rng.integers(35, 81)), 0)
+    series[at - 1] = low
+    drop = round((pre - low) / 10, 1)
+    if rng.random() >= REPAIRED:
+        # Unrepaired: the client settles at a new, lower level, always a point below `pre`.
+        residual = (pre - low) * rng.uniform(0.45, 0.9)
+        for s in range(at, n):
+            series[s] = int(min(max(round(series[s] - residual), 0), pre - 10))
+        return PlantedRupture(at, drop, False, None, False)
+    lag = int(rng.integers(1, min(3, n - at) + 1))
+    for j in range(1, lag):  # a climb back that stays below the pre-rupture total
+        climb = low + round((pre - low) * j / lag * rng.uniform(0.5, 0.9))
+        series[at - 1 + j] = min(max(series[at - 2 + j], climb), pre - 1)
+    repair = at + lag
+    # Some alliances come out of a repair stronger than before (Safran et al. 2011).
+    lift = int(rng.integers(3, 16)) if rng.random() < 0.4 else 0
+    series[repair - 1] = min(pre + lift, 400)
+    for s in range(repair, n):
+        series[s] = min(series[s] + lift, 400)
+    return PlantedRupture(at, drop, True, repair, series[repair - 1] > pre)
+
+
+def clinic_withdrawal(rng: Rng, series: list[int], rater: Rater) -> tuple[list[int], int, float]:
+    """A slow decline of 0.4 to 0.8 points a session from a start session (3 to n-3, so at
+    least four sessions of it) to the end, below the client's own level over the sessions
+    before it; never a fall of 2 points in one session (a slide, not a rupture). Returns the
+    series, the start session and the planted slope in points per session (negative)."""
+    n = len(series)
+    start = int(rng.integers(3, n - 2))
+    slope = rng.uniform(4.0, 8.0)
+    before = series[max(start - 4, 0) : start - 1]
+    own = sum(before) / len(before)
+    out = series[: start - 1]
+    for k, e in enumerate(rng.normal(0.0, 0.6 * rater.noise, n - start + 1).tolist(), 1):
+        # The decline is the promise: at every session at least 60% of the planted fall
+        # has happened (unless that would take a fall of 2 points).
+        value = min(round(own - slope * k + e), math.floor(own - 0.6 * slope * k))
+        out.append(int(min(max(value, out[-1] - 19, 0), 400)))
+    return out, start, -round(slope / 10, 2)
 
 
 def srs_deficit(rng: Rng, total: int, profile: np.ndarray, low_line: bool) -> list[int]:

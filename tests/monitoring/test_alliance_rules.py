@@ -1,7 +1,9 @@
-"""alliance_concern, alliance_drop, alliance_item_low and sustained_low_alliance on
-hand-made SRS series, each at just above and just below its edge."""
+"""alliance_concern, alliance_drop, alliance_item_low, sustained_low_alliance and
+alliance_decline on hand-made SRS series, each at just above and just below its edge."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
@@ -9,6 +11,8 @@ from alliance.measures import site_cutoffs
 from alliance.monitoring import MonitoringConfig, Signal, monitor_episode
 
 from .builders import episode, srs, srs_series
+
+RELIABLE = MonitoringConfig().srs_reliable_change
 
 
 def kinds(signals: list[Signal], kind: str) -> list[int]:
@@ -47,12 +51,43 @@ def test_it_names_the_lowest_items_in_the_concern_action() -> None:
 # alliance_drop -------------------------------------------------------------------------
 
 
-def test_it_raises_a_drop_of_one_point_even_above_the_cutoff() -> None:
+def test_it_notes_a_drop_of_one_point_even_above_the_cutoff() -> None:
     signals = run(39.5, 38.5, 37.6, 37.6, 40.0, 39.1)
     assert kinds(signals, "alliance_drop") == [2]  # 1.0 fires; 0.9 twice does not
     drop = next(s for s in signals if s.kind == "alliance_drop")
-    assert drop.evidence["fall"] == 1.0 and drop.evidence["previous_session"] == 1
+    assert drop.severity == "info"  # within the reliable change: not something to raise
+    assert drop.evidence == {
+        "srs_total": 38.5, "previous_srs_total": 39.5, "previous_session": 1, "fall": 1.0,
+        "threshold": 1.0, "reliable_change": RELIABLE, "beyond_reliable_change": False,
+    }  # fmt: skip
+    assert (
+        drop.explanation == "The session rating is 1 point lower than at session 1 (39.5 to 38.5)."
+    )
+    assert "a little lower" in drop.suggested_action
     assert kinds(signals, "alliance_concern") == []
+
+
+@pytest.mark.parametrize(
+    ("fall", "severity"),
+    [(4.1, "info"), (4.2, "warning")],  # the figure is 4.16
+)
+def test_a_drop_is_a_warning_only_beyond_the_srs_reliable_change(
+    fall: float, severity: str
+) -> None:
+    (drop,) = [s for s in run(40.0, round(40.0 - fall, 1)) if s.kind == "alliance_drop"]
+    assert drop.severity == severity
+    assert drop.evidence["beyond_reliable_change"] is (severity == "warning")
+    assert (
+        drop.rule == "srs_total fell >= 1 from the previous SRS; a warning beyond the "
+        "reliable change of 4.2"
+    )
+    if severity == "warning":
+        assert "fell sharply, by 4.2 points" in drop.explanation
+        assert "Raise it today" in drop.suggested_action
+
+
+def test_the_srs_reliable_change_follows_jacobson_truax_from_its_file() -> None:
+    assert pytest.approx(1.96 * 2.5 * math.sqrt(2) * math.sqrt(1 - 0.64)) == RELIABLE
 
 
 def test_it_compares_each_drop_with_the_previous_srs_not_the_first() -> None:
@@ -104,39 +139,71 @@ def test_it_does_not_prompt_after_only_two_perfect_sessions() -> None:
 
 def test_it_calls_two_low_sessions_in_a_row_sustained() -> None:
     signals = run(38, 35, 36, 37, 34)
+    (sustained,) = [s for s in signals if s.kind == "sustained_low_alliance"]
+    assert (sustained.session_number, sustained.severity) == (3, "warning")
+    assert sustained.evidence == {
+        "sessions": [2, 3], "srs_totals": [35.0, 36.0], "run": 2, "skipped_sessions": [],
+        "cutoff": 36.0,
+    }  # fmt: skip
+    assert sustained.rule == "srs_total <= 36 at 2 SRS in a row"
+    assert "36 for 2 ratings in a row: a possible withdrawal" in sustained.explanation
+
+
+def test_it_warns_once_and_then_reminds_while_the_low_stretch_goes_on() -> None:
+    signals = [s for s in run(35, 35, 35, 35, 38, 35, 35) if s.kind == "sustained_low_alliance"]
+    assert [(s.session_number, s.severity) for s in signals] == [
+        (2, "warning"), (3, "info"), (4, "info"), (7, "info"),  # a later run: a reminder
+    ]  # fmt: skip
+    assert signals[2].evidence["run"] == 4
+
+
+def test_a_missed_session_does_not_end_a_low_run() -> None:
+    signals = monitor_episode(episode(srs(1, 32.0), srs(4, 32.0), srs(5, 33.0)))
     sustained = [s for s in signals if s.kind == "sustained_low_alliance"]
-    assert [s.session_number for s in sustained] == [3]
-    assert sustained[0].evidence["pattern"] == "low"
-    assert sustained[0].evidence["sessions"] == [2, 3]
-    assert "withdrawal" in sustained[0].explanation
+    assert [s.session_number for s in sustained] == [4, 5]
+    assert sustained[0].evidence["skipped_sessions"] == [2, 3]
+    assert "(no SRS at session 2 and 3)" in sustained[0].explanation
+    assert sustained[1].evidence["run"] == 3
 
 
-def test_it_keeps_reporting_while_the_low_stretch_goes_on() -> None:
-    assert kinds(run(35, 35, 35, 35), "sustained_low_alliance") == [2, 3, 4]
+@pytest.mark.parametrize("totals", [(38, 37, 38, 36.5), (36.5, 38, 36, 38)])
+def test_one_low_session_at_a_time_is_not_sustained(totals: tuple[float, ...]) -> None:
+    assert kinds(run(*totals), "sustained_low_alliance") == []
 
 
-def test_it_calls_three_drops_in_a_row_sustained_even_above_the_cutoff() -> None:
-    signals = run(40, 39, 38, 37, 37.5)
-    sustained = [s for s in signals if s.kind == "sustained_low_alliance"]
-    assert [s.session_number for s in sustained] == [4]
-    assert sustained[0].evidence == {
-        "pattern": "falling",
-        "sessions": [1, 2, 3, 4],
-        "srs_totals": [40.0, 39.0, 38.0, 37.0],
-        "run": 3,
-    }
+# alliance_decline ----------------------------------------------------------------------
+
+
+def test_it_flags_a_slow_slide_once_the_fall_reaches_three_points() -> None:
+    signals = run(38.0, 39.0, 38.4, 37.8, 37.2, 36.6, 36.0)  # 0.6 a session from 39
+    (decline,) = [s for s in signals if s.kind == "alliance_decline"]
+    assert (decline.session_number, decline.severity) == (7, "warning")
+    assert decline.evidence == {
+        "sessions": [2, 3, 4, 5, 6, 7], "srs_totals": [39.0, 38.4, 37.8, 37.2, 36.6, 36.0],
+        "start_session": 2, "fall": 3.0, "threshold": 3.0, "reliable_change": RELIABLE,
+        "window": 4, "lookback": 8,
+    }  # fmt: skip
+    assert "slid from 39 at session 2 to 36 today, 3 points over 5 sessions" in (
+        decline.explanation
+    )
+    assert kinds(run(38.0, 39.0, 38.4, 37.8, 37.2, 36.6, 36.1), "alliance_decline") == []
 
 
 @pytest.mark.parametrize(
     "totals",
     [
-        (40, 39, 38, 38.5, 37.5),  # two drops, a rise, a drop: no run of three
-        (40, 39.9, 39.8, 39.7, 39.6, 39.5),  # tenth-of-a-point wobbles are noise
-        (40, 39.1, 38.2, 37.3),  # falls of 0.9: under the drop size
+        (40, 38.9, 36.5, 38.0, 36.8),  # down 3.2, but not the lowest today: no slide
+        (36, 37, 38, 39, 40, 36.9),  # one fall after a rise: a drop, not a slide
+        (40, 36.5, 36.9),  # too few ratings for a trend
     ],
 )
-def test_it_does_not_call_wobbles_or_broken_runs_sustained(totals: tuple[float, ...]) -> None:
-    assert kinds(run(*totals), "sustained_low_alliance") == []
+def test_it_does_not_call_a_wobble_a_slide(totals: tuple[float, ...]) -> None:
+    assert kinds(run(*totals), "alliance_decline") == []
+
+
+def test_a_slide_is_news_once_not_at_every_session_it_goes_on() -> None:
+    totals = (39.0, 38.0, 37.0, 36.0, 35.0, 34.0, 38.0, 37.0, 36.0, 35.0)
+    assert kinds(run(*totals), "alliance_decline") == [4, 10]  # a new slide after the rise
 
 
 def test_every_alliance_signal_names_its_rule_and_instrument() -> None:
@@ -151,8 +218,3 @@ def test_every_alliance_signal_names_its_rule_and_instrument() -> None:
 def test_it_counts_a_one_point_fall_between_tenths_exactly() -> None:
     # 32.3 - 31.3 is 0.9999... in binary floating point; on the scale it is 1.0.
     assert kinds(run(32.3, 31.3), "alliance_drop") == [2]
-
-
-def test_it_does_not_join_low_sessions_across_a_gap() -> None:
-    signals = monitor_episode(episode(srs(1, 32.0), srs(9, 32.0), srs(10, 33.0)))
-    assert kinds(signals, "sustained_low_alliance") == [10]

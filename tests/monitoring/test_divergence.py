@@ -14,11 +14,20 @@ def divergence(*administrations: object) -> list[Signal]:
 
 def test_it_fires_when_the_alliance_drops_and_phq9_stays_within_half_reliable_change() -> None:
     # PHQ-9 spread 2 (< 3 = half of 6) across the last three scores; SRS drops at session 4.
-    found = divergence(srs_series(39, 39, 39, 37.5), [phq9(s, t) for s, t in
+    found = divergence(srs_series(39, 39, 39, 34.5), [phq9(s, t) for s, t in
                        ((1, 14), (2, 15), (3, 13), (4, 14))])  # fmt: skip
     assert [s.session_number for s in found] == [4]
     assert found[0].evidence["symptom_totals"] == [15.0, 13.0, 14.0]
-    assert found[0].evidence["alliance_signals"] == ["alliance_drop"]
+    assert found[0].evidence["alliance_signals"] == [
+        "alliance_concern", "alliance_drop", "possible_rupture",
+    ]  # fmt: skip
+    # Context for the alliance warning it comes with, not a second warning.
+    assert found[0].severity == "info"
+
+
+def test_a_fall_within_the_srs_reliable_change_is_no_divergence() -> None:
+    flat = [phq9(s, 14) for s in range(1, 5)]
+    assert divergence(srs_series(39, 39, 39, 37.5), flat) == []  # a 1.5 fall: info only
 
 
 def test_it_stays_quiet_when_symptoms_are_moving() -> None:
@@ -47,7 +56,7 @@ def test_it_reads_ors_with_its_own_reliable_change() -> None:
 def test_it_reads_every_symptom_measure_not_only_the_first() -> None:
     # One intake PHQ-9 says nothing recent; the flat ORS given every session does.
     flat_ors = [ors(s, 20.0) for s in range(1, 6)]
-    found = divergence(srs_series(40, 40, 40, 38, 36), flat_ors, phq9(1, 14))
+    found = divergence(srs_series(40, 40, 40, 35.5, 36), flat_ors, phq9(1, 14))
     assert [s.session_number for s in found] == [4, 5]
     assert found[0].instrument == "ors"
 

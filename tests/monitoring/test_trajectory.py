@@ -70,7 +70,7 @@ def test_it_flags_a_client_outside_the_tolerance_band_and_not_one_inside(
     trajectory = fitted.trajectories["phq-9"]
     assert trajectory is not None
     expected, sd = trajectory.expected(18, 6)
-    limit = expected + 1.645 * sd
+    limit = expected + MonitoringConfig().trajectory_z * sd
     over, under = math.floor(limit) + 1, math.floor(limit)
     intake_only = [phq9(s, 18) for s in (1,)]
     off = monitor_episode(episode(*intake_only, phq9(6, over)), trajectories=fitted.trajectories)

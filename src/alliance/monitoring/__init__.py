@@ -2,6 +2,7 @@
 
 from .config import MonitoringConfig
 from .engine import monitor_episode
+from .priority import SessionPriority, session_priorities
 from .trajectory import ExpectedTrajectory, fit_trajectory
 from .types import SIGNAL_KINDS, ScoredAdministration, ScoredEpisode, Signal
 
@@ -11,7 +12,9 @@ __all__ = [
     "MonitoringConfig",
     "ScoredAdministration",
     "ScoredEpisode",
+    "SessionPriority",
     "Signal",
     "fit_trajectory",
     "monitor_episode",
+    "session_priorities",
 ]

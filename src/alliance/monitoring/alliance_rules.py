@@ -1,10 +1,14 @@
 """Session-by-session rules on the client's Session Rating Scale.
 
-alliance_concern, alliance_drop, alliance_item_low (with the perfect-score prompt) and
-sustained_low_alliance. Each works on the SRS series alone, in session order.
+alliance_concern, alliance_drop, alliance_item_low (with the perfect-score prompt),
+sustained_low_alliance and alliance_decline. Each works on the SRS series alone, in session
+order. Only what is worth raising today is a warning: the cutoff, a fall beyond the SRS's
+reliable change, a run of low ratings, a slide; smaller falls and low lines are `info`.
 """
 
 from __future__ import annotations
+
+import itertools
 
 from .config import MonitoringConfig
 from .types import ScoredAdministration, Signal
@@ -18,8 +22,9 @@ SRS_PERFECT = 40.0
 def alliance_signals(srs: list[ScoredAdministration], config: MonitoringConfig) -> list[Signal]:
     signals: list[Signal] = []
     low_run = 0
-    drop_run = 0
+    low_warned = False
     perfect_run = 0
+    declining = False
     previous: ScoredAdministration | None = None
     for index, current in enumerate(srs):
         total = current.total
@@ -27,33 +32,83 @@ def alliance_signals(srs: list[ScoredAdministration], config: MonitoringConfig) 
         if concern:
             signals.append(_concern(current, config))
         # Rounded to the scale's tenth: 32.3 - 31.3 is 0.9999... in binary floating point.
-        dropped = (
-            previous is not None and round(previous.total - total, 1) >= config.srs_drop_points
-        )
-        if previous is not None and dropped:
+        if previous is not None and round(previous.total - total, 1) >= config.srs_drop_points:
             signals.append(_drop(previous, current, config))
         if not concern:
             low_items = _low_items(current, config)
             if low_items:
                 signals.append(_item_low(current, low_items, config))
 
-        # Runs count consecutive sessions: a gap in the session numbers (no SRS given,
-        # or no session) starts a new run.
+        # A perfect streak counts consecutive sessions: a gap in the session numbers (no
+        # SRS given, or no session) starts a new one.
         adjacent = previous is not None and current.session_number == previous.session_number + 1
         perfect_run = (perfect_run if adjacent else 0) + 1 if total >= SRS_PERFECT else 0
         if perfect_run == config.perfect_streak_sessions:
             signals.append(_perfect_streak(current, perfect_run))
 
-        low_run = (low_run if adjacent else 0) + 1 if concern else 0
-        drop_run = drop_run + 1 if dropped and adjacent else 0
-        # Fire when the run reaches its length, and at every further session it continues:
-        # a withdrawal that goes on is still going on.
+        # A low run counts consecutive SRS: a missed session does not make the alliance
+        # better, so it does not end the run (the evidence names the sessions skipped).
+        low_run = low_run + 1 if concern else 0
+        # A warning the first time a run reaches its length in the episode; at every further
+        # session it goes on, and for a later run, a reminder (`info`): still true, no longer
+        # news, and a client who habitually rates low is not warned at every session beside
+        # the concern itself (which is).
         if low_run >= config.sustained_low_sessions:
-            signals.append(_sustained(srs[index - low_run + 1 : index + 1], "low", config))
-        elif drop_run >= config.sustained_drop_run:
-            signals.append(_sustained(srs[index - drop_run : index + 1], "falling", config))
+            stretch = srs[index - low_run + 1 : index + 1]
+            news = low_run == config.sustained_low_sessions and not low_warned
+            signals.append(_sustained(stretch, config, news=news))
+            low_warned = True
+
+        # A slide fires when it is first seen, not again at every session it goes on.
+        slide = _slide(srs[: index + 1], config)
+        if slide is not None and not declining:
+            signals.append(_decline(slide, config))
+        declining = slide is not None
         previous = current
     return signals
+
+
+def _slide(
+    srs: list[ScoredAdministration], config: MonitoringConfig
+) -> list[ScoredAdministration] | None:
+    """The SRS since a slide began, if the client is sliding today: from a starting rating
+    (the highest since) over at least `decline_window` ratings, a falling least-squares
+    trend, today the lowest, and a fall of at least the decline threshold with no single
+    step that large. The start is looked for among the last `decline_lookback` ratings;
+    the largest such fall wins."""
+    best: list[ScoredAdministration] | None = None
+    today = srs[-1].total
+    for start in range(max(0, len(srs) - config.decline_lookback), len(srs) - 1):
+        stretch = srs[start:]
+        totals = [a.total for a in stretch]
+        if len(stretch) < config.decline_window or totals[0] < max(totals):
+            continue
+        if today > min(totals) or _slope(stretch) >= 0:
+            continue
+        fall = round(totals[0] - today, 1)
+        # A slide is gradual: no single session's fall does the work (that is a drop, and
+        # a possible rupture).
+        steepest = max(round(a - b, 1) for a, b in itertools.pairwise(totals))
+        threshold = decline_threshold(config)
+        if (
+            fall >= threshold
+            and steepest < threshold
+            and (best is None or fall > best[0].total - today)
+        ):
+            best = stretch
+    return best
+
+
+def _slope(stretch: list[ScoredAdministration]) -> float:
+    xs = [a.session_number for a in stretch]
+    ys = [a.total for a in stretch]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def decline_threshold(config: MonitoringConfig) -> float:
+    return min(config.srs_reliable_change, config.decline_min_fall)
 
 
 def _concern(a: ScoredAdministration, config: MonitoringConfig) -> Signal:
@@ -86,27 +141,43 @@ def _drop(
     previous: ScoredAdministration, a: ScoredAdministration, config: MonitoringConfig
 ) -> Signal:
     fall = round(previous.total - a.total, 1)
+    reliable = config.srs_reliable_change
+    beyond = fall > reliable
+    if beyond:
+        said = f"fell sharply, by {fall:g} points"
+        action = (
+            "Raise it today: 'your rating is much lower than last time; I'd like to understand "
+            "what happened in this session.' Listen without defending."
+        )
+    else:
+        said = f"is {fall:g} point{'s' if fall != 1 else ''} lower"
+        action = (
+            "Worth a word if time allows: 'your rating is a little lower today; was anything "
+            "different about this session?'"
+        )
     return Signal(
         kind="alliance_drop",
         session_number=a.session_number,
         instrument=SRS,
-        severity="warning",
-        rule=f"srs_total fell >= {config.srs_drop_points:g} from the previous SRS",
+        severity="warning" if beyond else "info",
+        rule=(
+            f"srs_total fell >= {config.srs_drop_points:g} from the previous SRS; a warning "
+            f"beyond the reliable change of {reliable:.1f}"
+        ),
         evidence={
             "srs_total": a.total,
             "previous_srs_total": previous.total,
             "previous_session": previous.session_number,
             "fall": fall,
             "threshold": config.srs_drop_points,
+            "reliable_change": reliable,
+            "beyond_reliable_change": beyond,
         },
         explanation=(
-            f"The session rating fell {fall:g} points, from {previous.total:g} at session "
-            f"{previous.session_number} to {a.total:g}."
+            f"The session rating {said} than at session {previous.session_number} "
+            f"({previous.total:g} to {a.total:g})."
         ),
-        suggested_action=(
-            "Name the change openly: 'your rating is a little lower today; what was different "
-            "about this session?' Ratings sit near the top, so even a small fall matters."
-        ),
+        suggested_action=action,
     )
 
 
@@ -166,35 +237,73 @@ def _perfect_streak(a: ScoredAdministration, run: int) -> Signal:
     )
 
 
-def _sustained(stretch: list[ScoredAdministration], how: str, config: MonitoringConfig) -> Signal:
-    """`stretch`: the low sessions, or the falling ones with the session before the first fall."""
+def _sustained(
+    stretch: list[ScoredAdministration], config: MonitoringConfig, *, news: bool
+) -> Signal:
+    """`stretch`: the SRS in a row at or below the cutoff."""
     a = stretch[-1]
-    run = len(stretch) if how == "low" else len(stretch) - 1
-    if how == "low":
-        rule = f"srs_total <= {config.srs_concern_cutoff:g} at {run} consecutive sessions"
-        what = f"been at or below {config.srs_concern_cutoff:g} for {run} sessions in a row"
-    else:
-        rule = f"{run} consecutive drops of >= {config.srs_drop_points:g}"
-        what = f"fallen at {run} sessions in a row"
+    run = len(stretch)
+    numbers = [s.session_number for s in stretch]
+    skipped = [n for n in range(numbers[0], numbers[-1] + 1) if n not in numbers]
+    gap = f" (no SRS at session {_join([str(n) for n in skipped])})" if skipped else ""
     return Signal(
         kind="sustained_low_alliance",
         session_number=a.session_number,
         instrument=SRS,
-        severity="warning",
-        rule=rule,
+        severity="warning" if news else "info",
+        rule=f"srs_total <= {config.srs_concern_cutoff:g} at {run} SRS in a row",
         evidence={
-            "pattern": how,
-            "sessions": [s.session_number for s in stretch],
+            "sessions": numbers,
             "srs_totals": [s.total for s in stretch],
             "run": run,
+            "skipped_sessions": skipped,
+            "cutoff": config.srs_concern_cutoff,
         },
         explanation=(
-            f"The session rating has {what}: a possible withdrawal rupture in progress, where "
-            "the client goes along but distances."
+            f"The session rating has been at or below {config.srs_concern_cutoff:g} for {run} "
+            f"ratings in a row{gap}: a possible withdrawal rupture in progress, where the "
+            "client goes along but distances."
         ),
         suggested_action=(
             "Metacommunicate: say what you notice in the ratings and in the room, and invite "
             "the client to say what is not working, without defending; consider supervision."
+        ),
+    )
+
+
+def _decline(slide: list[ScoredAdministration], config: MonitoringConfig) -> Signal:
+    """`slide`: from the highest SRS of the window to today's."""
+    first, a = slide[0], slide[-1]
+    fall = round(first.total - a.total, 1)
+    threshold = decline_threshold(config)
+    return Signal(
+        kind="alliance_decline",
+        session_number=a.session_number,
+        instrument=SRS,
+        severity="warning",
+        rule=(
+            f"falling trend over the last {config.decline_window} SRS and a fall of >= "
+            f"{threshold:g} since the slide began"
+        ),
+        evidence={
+            "sessions": [s.session_number for s in slide],
+            "srs_totals": [s.total for s in slide],
+            "start_session": first.session_number,
+            "fall": fall,
+            "threshold": threshold,
+            "reliable_change": config.srs_reliable_change,
+            "window": config.decline_window,
+            "lookback": config.decline_lookback,
+        },
+        explanation=(
+            f"The session rating has slid from {first.total:g} at session "
+            f"{first.session_number} to {a.total:g} today, {fall:g} points over "
+            f"{a.session_number - first.session_number} sessions: a slow withdrawal is often "
+            "a rupture in progress."
+        ),
+        suggested_action=(
+            "Name the trend with the client ('your ratings have been edging down; what has "
+            "been missing for you lately?') and invite criticism; consider supervision."
         ),
     )
 

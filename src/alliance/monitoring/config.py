@@ -15,7 +15,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from alliance.measures import get_definition
 
@@ -24,8 +24,11 @@ SYMPTOM_INSTRUMENTS = ("phq-9", "gad-7", "ors")
 
 @dataclass(frozen=True)
 class MonitoringConfig:
-    # A fall of this many points from the client's previous SRS is a drop, even above the
-    # cutoff (OpenFIT flags 1 point): ratings bunch at the ceiling, so small falls matter.
+    # A fall of this many points from the client's previous SRS is noted (OpenFIT flags any
+    # fall of 1 point): ratings bunch at the ceiling, so small falls are worth a word. It is
+    # a warning (something to raise today) only beyond the SRS's reliable-change figure
+    # (the instrument file's, about 4.2 points); below it, it is `info`. With a client's own
+    # session-to-session SD about 1.2, a 1-point fall happens at a quarter of sessions.
     srs_drop_points: float = 1.0
     # An SRS line below this (of 10) deserves a brief check-in even when the total is fine
     # (HiBoop's SRS guide: "below about 8").
@@ -33,22 +36,41 @@ class MonitoringConfig:
     # This many sessions in a row of a perfect 40/40 prompt a normalising invitation to
     # honest feedback (always-perfect scores can mean a client reluctant to criticise).
     perfect_streak_sessions: int = 3
-    # SRS at or below the cutoff at this many consecutive sessions is sustained low alliance.
+    # SRS at or below the cutoff at this many SRS in a row is sustained low alliance; a
+    # missed session does not break the run (the evidence names the sessions skipped).
     sustained_low_sessions: int = 2
-    # This many alliance drops in a row (each at least srs_drop_points, so tenth-of-a-point
-    # wobbles never count) is a sustained decline.
-    sustained_drop_run: int = 3
+    # alliance_decline, a multi-session slide (the seed: a sustained falling SRS is often a
+    # withdrawal rupture in progress): from its start (the highest rating since, at most
+    # `decline_lookback` ratings back) over at least `decline_window` ratings, the
+    # least-squares trend falls, today is the lowest, and the fall since the start reaches
+    # the SRS's reliable-change figure, or `decline_min_fall` if smaller: a withdrawal from a
+    # ceiling of 39 is then caught before it reaches the cutoff, and 3 points is beyond 2 SD
+    # of an ordinary client's session-to-session wobble (about 1.2).
+    decline_window: int = 4
+    decline_lookback: int = 8
+    decline_min_fall: float = 3.0
 
-    # Ruptures (Stiles et al. 2004; Gumz et al. 2012): a drop beyond k SD of the client's own
-    # session-to-session changes; 2 SD strict by default, 1 SD lenient.
+    # Ruptures (Stiles et al. 2004; Gumz et al. 2012): a fall beyond k SD; 2 SD strict by
+    # default, 1 SD lenient (both reported in the evidence).
     rupture_sd: float = 2.0
+    # "level": below the client's own level so far (the median of their earlier SRS); a
+    # median is steadier than one previous rating. "previous": Gumz et al. 2012's fall from
+    # the previous session. On the ceiling-bound clinic caseload (bench/bench_signals.py,
+    # 500 clients x 12 sessions, seeds 2026 and 7) "level" gave a possible_rupture to 2.0%
+    # and 3.1% of clients with a stable alliance and found 94% and 98% of planted ruptures;
+    # "previous" 6.0% and 5.7%, finding 99% and 97%: half the false alarms, about the same
+    # detection.
+    rupture_method: Literal["level", "previous"] = "level"
     # ...and at least this many points, so a client whose ratings hardly move (SD 0.1) is not
-    # told of a "rupture" on a 0.3 wobble. 2 points: twice the OpenFIT drop that only asks for
-    # a check-in, and more than the session-to-session noise of most clients' SRS.
-    rupture_min_drop: float = 2.0
-    # The client's own SD is used once they have this many session-to-session changes before
-    # the drop; until then the pooled SD of the caseload (or the default below).
-    rupture_min_changes: int = 4
+    # told of a "rupture" on a small wobble. 3 points: beyond 2 SD of an ordinary client's
+    # session-to-session change (about 1.2); at 2 points a tenth of stable clients got one.
+    rupture_min_drop: float = 3.0
+    # The client's own SD counts (the stricter of it and the caseload's) once they have this
+    # many earlier ratings (level) or changes (previous); until then the caseload's.
+    rupture_min_sessions: int = 4
+    # A repair is a return to the pre-rupture level within this many sessions (a V shape);
+    # a later return is recovery of another kind, not the repair of this rupture.
+    rupture_repair_window: int = 3
     # Pooled SD of session-to-session SRS changes. None: use the caseload's own (analyze
     # computes it) or, for a lone episode, rupture_default_pooled_sd.
     rupture_pooled_sd: float | None = None
@@ -74,8 +96,11 @@ class MonitoringConfig:
     # variance parameters (300 gave the same expected scores to 0.1 point at 3x the time).
     trajectory_max_episodes: int = 150
     # One-sided tolerance: worse than the expected score by z times the predicted SD.
-    # 1.645 = the worst 5% of expected responses.
-    trajectory_z: float = 1.645
+    # 1.28 = the worst 10% of expected responses. On the clinic caseload (cross-fitted, seeds
+    # 2026 and 7) it flagged 86% and 88% of eventual reliable deteriorators by session 4 and
+    # 1.6% and 0.4% of reliable improvers ever; 1.645 (the worst 5%) flagged only 56% and
+    # 66% by session 4 (Lambert's system: 85% by session 3, Hannan et al. 2005).
+    trajectory_z: float = 1.28
     # Neither method judges before this session: one or two sessions say little.
     trajectory_first_session: int = 3
 
@@ -93,6 +118,12 @@ class MonitoringConfig:
                 raise ValueError(f"{item.name} must not be negative")
         if self.rupture_sd <= 0 or self.perfect_streak_sessions < 1:
             raise ValueError("rupture_sd and perfect_streak_sessions must be positive")
+        if self.rupture_method not in ("level", "previous"):
+            raise ValueError("rupture_method must be 'level' or 'previous'")
+        if self.decline_window < 3 or self.rupture_min_sessions < 2:
+            raise ValueError("decline_window must be 3 or more, rupture_min_sessions 2 or more")
+        if self.decline_lookback < self.decline_window:
+            raise ValueError("decline_lookback must be at least decline_window")
 
     @classmethod
     def lenient(cls) -> MonitoringConfig:
@@ -106,6 +137,15 @@ class MonitoringConfig:
         if unknown:
             raise ValueError(f"unknown monitoring settings: {', '.join(unknown)}")
         return cls(**values)
+
+    @property
+    def srs_reliable_change(self) -> float:
+        """Points of SRS fall that count as reliable (the instrument file's Jacobson-Truax
+        figure, about 4.2)."""
+        figure = self.reliable_change_for("srs")
+        if figure is None:
+            raise ValueError("the SRS definition has no reliable-change figure")
+        return figure
 
     @property
     def srs_concern_cutoff(self) -> float:

@@ -11,7 +11,9 @@ from typing import Any
 from .config import MonitoringConfig
 from .types import ScoredAdministration, Signal
 
-ALLIANCE_FALLING = ("alliance_drop", "alliance_concern", "possible_rupture")
+# The alliance signals that say it is falling; only at warning level (a fall within the
+# SRS's reliable change is noise around the ceiling, not a divergence).
+ALLIANCE_FALLING = ("alliance_drop", "alliance_concern", "possible_rupture", "alliance_decline")
 
 
 def divergence_signals(
@@ -24,7 +26,7 @@ def divergence_signals(
     """
     falling_sessions: dict[int, set[str]] = {}
     for signal in alliance:
-        if signal.kind in ALLIANCE_FALLING:
+        if signal.kind in ALLIANCE_FALLING and signal.severity == "warning":
             falling_sessions.setdefault(signal.session_number, set()).add(signal.kind)
     signals = []
     for session_number, kinds in sorted(falling_sessions.items()):
@@ -74,7 +76,9 @@ def _divergence(
         kind="alliance_symptom_divergence",
         session_number=session_number,
         instrument=first["instrument"],
-        severity="warning",
+        # Context for the alliance warning it always comes with (the session's card is a
+        # warning already): why the fall matters, not a second thing to raise.
+        severity="info",
         rule=(
             f"alliance falling ({', '.join(kinds)}) while the last "
             f"{config.divergence_window} scores of every symptom measure vary by less than "

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from .alliance_rules import SRS, alliance_signals
 from .config import SYMPTOM_INSTRUMENTS, MonitoringConfig
 from .divergence import divergence_signals
+from .priority import pressing_order
 from .ruptures import rupture_signals
 from .symptoms import change_signals, self_harm_signals
 from .trajectory import ExpectedTrajectory, not_on_track_signals
 from .types import ScoredEpisode, Signal
 from .wai import wai_signals
-
-_SEVERITY_ORDER = {"urgent": 0, "warning": 1, "info": 2}
 
 
 def monitor_episode(
@@ -23,7 +22,8 @@ def monitor_episode(
     trajectories: Mapping[str, ExpectedTrajectory | None] | None = None,
     pooled_srs_sd: float | None = None,
 ) -> list[Signal]:
-    """Every signal for one client's episode, ordered by session, then urgency.
+    """Every signal for one client's episode, ordered by session, then most pressing first
+    (`priority.session_priorities` groups them into one card per session).
 
     `trajectories`: expected-response models by instrument (missing: the rule fallback).
     `pooled_srs_sd`: the caseload's pooled SD of session-to-session SRS changes, used for
@@ -44,7 +44,7 @@ def monitor_episode(
             signals += change_signals(series, config)
             signals += not_on_track_signals(series, config, trajectories.get(series[0].instrument))
     signals += divergence_signals(alliance, symptoms, config)
-    signals.sort(key=lambda s: (s.session_number, _SEVERITY_ORDER[s.severity], s.kind))
+    signals.sort(key=lambda s: (s.session_number, *pressing_order(s)))
     return [_for_client(s, episode.client_id) for s in signals]
 
 

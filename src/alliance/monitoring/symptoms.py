@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .config import MonitoringConfig, higher_is_better
 from .types import ScoredAdministration, Signal
 
@@ -60,6 +62,7 @@ def change_signals(series: list[ScoredAdministration], config: MonitoringConfig)
     first = series[0]
     signals: list[Signal] = []
     was: dict[str, bool] = {}
+    reached: set[str] = set()
     for a in series[1:]:
         gain = a.total - first.total if better_high else first.total - a.total
         gain = round(gain, 1)
@@ -73,7 +76,11 @@ def change_signals(series: list[ScoredAdministration], config: MonitoringConfig)
         }
         for kind, now in status.items():
             if now and not was.get(kind, False):
-                signals.append(_change(kind, first, a, gain, threshold, caseness, better_high))
+                signal = _change(kind, first, a, gain, threshold, caseness, better_high)
+                # Reached again after lapsing: worth noting, no longer news (a client near
+                # the figure would otherwise be warned at every other session).
+                signals.append(replace(signal, severity="info") if kind in reached else signal)
+                reached.add(kind)
         was = status
     return signals
 

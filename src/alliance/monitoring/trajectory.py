@@ -15,7 +15,7 @@ import json
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +245,7 @@ def not_on_track_signals(
     instrument = first.instrument
     better_high = higher_is_better(instrument)
     signals = []
+    warned = off_before = False
     for a in series[1:]:
         session_number = a.session_number - first.session_number + 1
         if session_number < config.trajectory_first_session:
@@ -254,8 +255,23 @@ def not_on_track_signals(
         else:
             signal = _against_rule(first, a, config, better_high)
         if signal is not None:
-            signals.append(signal)
+            # News is a warning, once an episode; the same state at a later session (still,
+            # or again after a session back on track) is a reminder (`info`), so a client
+            # near the limit does not fill the sessions with warnings.
+            signals.append(_again(signal, still=off_before) if warned else signal)
+            warned = True
+        off_before = signal is not None
     return signals
+
+
+def _again(signal: Signal, *, still: bool) -> Signal:
+    word = "Still" if still else "Again"
+    return replace(
+        signal,
+        severity="info",
+        evidence={**signal.evidence, "continuing": True},
+        explanation=signal.explanation.replace("Not on track", f"{word} not on track", 1),
+    )
 
 
 def _against_model(
@@ -278,6 +294,7 @@ def _against_model(
         rule=f"score worse than expected by more than {config.trajectory_z:g} predicted SD",
         evidence={
             "method": "expected_trajectory",
+            "continuing": False,
             "intake": first.total,
             "total": a.total,
             "expected": round(expected, 2),
@@ -311,6 +328,7 @@ def _against_rule(
         "(too few reference episodes for expected trajectories)",
         evidence={
             "method": "rule_fallback",
+            "continuing": False,
             "intake": first.total,
             "total": a.total,
             "caseness": caseness,

@@ -18,6 +18,7 @@ SIGNAL_KINDS = (
     "alliance_item_low",
     "sustained_low_alliance",
     "possible_rupture",
+    "alliance_decline",
     "wai_profile",
     "self_harm_risk",
     "reliable_improvement",
