@@ -29,7 +29,9 @@ def test_it_lists_own_clients_most_pressing_first(clinician: User, colleague: Us
     order = [page.index(code) for code in ("C-urgent", "B-rupture", "A-calm")]
     assert order == sorted(order)
     assert "D-elsewhere" not in page
-    assert "self harm risk" in page and "possible rupture" in page
+    assert '<span class="tag urgent">Self harm risk</span>' in page
+    assert '<span class="tag warning">Alliance concern</span>' in page  # B-rupture's headline
+    assert "also Possible rupture" in page
 
 
 def test_it_reads_the_caseload_in_a_fixed_number_of_queries(
@@ -129,10 +131,10 @@ def test_starting_a_session_keeps_the_clients_flags_in_view(clinician: User) -> 
 
     client = client_of(clinician, "K-1", [(1, "srs", srs(9.5)), (2, "srs", srs(7.0))])
     before = signed_in(clinician).get("/").content.decode()
-    assert "possible rupture" in before
+    assert "Possible rupture" in before
     start_session(client=client)  # session 3, no forms yet
     after = signed_in(clinician).get("/").content.decode()
-    assert "possible rupture" in after and "alliance concern" in after
+    assert "Possible rupture" in after and "Alliance concern" in after
 
 
 def test_the_latest_wai_sr_profile_guidance_shows_under_the_chart(clinician: User) -> None:

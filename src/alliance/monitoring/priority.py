@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from .types import Severity, Signal
 
@@ -28,13 +29,24 @@ KIND_ORDER = (
     "alliance_symptom_divergence",
     "wai_profile",
     "alliance_item_low",
-    "recovered",
+    "reliable_recovery",
     "reliable_improvement",
 )
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KIND_ORDER)}
 
 
-def pressing_order(signal: Signal) -> tuple[int, int, str]:
+class Rated(Protocol):
+    """A signal as the core raises it, or as a store keeps it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def instrument(self) -> str: ...
+
+
+def pressing_order(signal: Rated) -> tuple[int, int, str]:
     """Sort key: most pressing first (severity, then the clinical order of kinds)."""
     return (
         SEVERITY_RANK[signal.severity],

@@ -1,4 +1,6 @@
-"""What a clinician's caseload page needs: their clients, ordered by what needs attention.
+"""What a clinician's caseload page needs: their clients, ordered by what needs attention:
+a safety signal not yet acted on first, then clients whose latest session raised a warning
+(by its most pressing signal, in the monitoring core's order), then the rest, by code.
 
 A fixed number of queries whatever the size of the caseload: the clients with their latest
 session, then the signals of each client's latest session with forms (flagged `current` when
@@ -12,11 +14,10 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.db.models import Max, Q
 
+from alliance.monitoring.priority import pressing_order
+
 from ..models import Client, Organization, SignalRecord
 from .acknowledgements import with_acknowledgement
-
-ALLIANCE_KINDS = {"alliance_concern", "alliance_drop", "possible_rupture",
-                  "sustained_low_alliance", "alliance_symptom_divergence"}  # fmt: skip
 
 
 @dataclass
@@ -26,26 +27,39 @@ class CaseloadRow:
     signals: list[SignalRecord] = field(default_factory=list)
 
     @property
-    def attention(self) -> int:
-        """0 urgent, 1 alliance concern or rupture, 2 not on track, 3 nothing pressing."""
-        kinds = {s.kind for s in self.signals}
-        if any(s.severity == "urgent" and not s.acknowledged for s in self.signals):
-            return 0
-        if kinds & ALLIANCE_KINDS:
-            return 1
-        if "not_on_track" in kinds or "reliable_deterioration" in kinds:
-            return 2
-        return 3
+    def pressing(self) -> list[SignalRecord]:
+        """What needs the clinician, most pressing first (the monitoring core's order): a
+        safety signal not yet acted on, and the warnings of the latest session with forms.
+        A safety signal already acted on, and `info`, are not pressing."""
+        shown = [
+            s
+            for s in self.signals
+            if s.severity == "warning" or (s.severity == "urgent" and not s.acknowledged)
+        ]
+        return sorted(shown, key=pressing_order)
 
     @property
-    def headline(self) -> list[str]:
-        return sorted(
-            {
-                s.kind.replace("_", " ")
-                for s in self.signals
-                if s.severity == "warning" or (s.severity == "urgent" and not s.acknowledged)
-            }
-        )
+    def headline(self) -> SignalRecord | None:
+        pressing = self.pressing
+        return pressing[0] if pressing else None
+
+    @property
+    def also(self) -> list[str]:
+        """The other pressing signals, by name, grouped under the headline."""
+        return [s.label for s in self.pressing[1:]]
+
+    @property
+    def attention(self) -> int:
+        """0 a safety signal not yet acted on, 1 a warning today, 2 nothing pressing."""
+        headline = self.headline
+        if headline is None:
+            return 2
+        return 0 if headline.severity == "urgent" else 1
+
+    def order(self) -> tuple[object, ...]:
+        headline = self.headline
+        rank = pressing_order(headline) if headline is not None else (9, 0, "")
+        return (self.attention, rank, self.client.code)
 
 
 def clinician_caseload(user: User, organization: Organization | None = None) -> list[CaseloadRow]:
@@ -63,9 +77,9 @@ def clinician_caseload(user: User, organization: Organization | None = None) -> 
         with_acknowledgement(SignalRecord.objects.in_force().filter(episode__client__in=own))
         .filter(Q(current=True) | Q(severity="urgent", acknowledged=False))
         # Only what the page shows: evidence and texts are not read (nor decoded).
-        .only("kind", "severity", "episode__client_id")
+        .only("kind", "severity", "instrument", "episode__client_id")
         .select_related("episode")
     )
     for signal in signals:
         rows[signal.episode.client_id].signals.append(signal)
-    return sorted(rows.values(), key=lambda row: (row.attention, row.client.code))
+    return sorted(rows.values(), key=CaseloadRow.order)

@@ -1,9 +1,12 @@
 """What the clinician sees the moment the client has submitted: this session's scores and
-the signals raised for it."""
+the signals raised for it, as one card: the most pressing signal (the headline, by the
+monitoring core's order) and the others grouped under it."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from alliance.monitoring.priority import pressing_order
 
 from ..models import Session
 
@@ -21,6 +24,10 @@ def session_feedback(session: Session) -> dict[str, Any]:
         }
         for a in session.administrations.filter(amended_by__isnull=True).order_by("id")
     ]
+    records = sorted(
+        session.episode.signals.in_force().filter(session_number=session.number),
+        key=pressing_order,
+    )
     signals = [
         {
             "kind": s.kind,
@@ -30,7 +37,8 @@ def session_feedback(session: Session) -> dict[str, Any]:
             "explanation": s.explanation,
             "suggested_action": s.suggested_action,
         }
-        for s in session.episode.signals.in_force().filter(session_number=session.number)
+        for s in records
     ]
-    signals.sort(key=lambda s: {"urgent": 0, "warning": 1, "info": 2}[s["severity"]])
-    return {"session": session.number, "forms": forms, "signals": signals}
+    # The session's priority is its headline's severity; `signals[0]` is the headline.
+    priority = signals[0]["severity"] if signals else None
+    return {"session": session.number, "forms": forms, "priority": priority, "signals": signals}

@@ -11,12 +11,25 @@
     const results = box.querySelector(".results");
     results.replaceChildren();
     box.querySelector(".waiting").hidden = data.forms.length > 0;
-    data.signals.forEach(function (s) {
-      const item = el("div", "signal " + s.severity);
-      if (s.severity === "urgent") item.classList.add("banner");
-      item.append(el("strong", "", s.label), el("p", "", s.explanation), el("p", "action", s.suggested_action));
-      results.append(item);
-    });
+    // One card: the headline (the most pressing signal) in full, the others under it.
+    const [headline, ...others] = data.signals;
+    if (headline) {
+      const card = el("div", "signal " + headline.severity);
+      if (headline.severity === "urgent") card.classList.add("banner");
+      card.append(el("strong", "", headline.label), el("p", "", headline.explanation),
+        el("p", "action", headline.suggested_action));
+      if (others.length) {
+        const more = el("details", "also");
+        more.append(el("summary", "", "Also: " + others.map(function (s) { return s.label; }).join(" · ")));
+        others.forEach(function (s) {
+          const item = el("div", "signal " + s.severity);
+          item.append(el("strong", "", s.label), el("p", "", s.explanation), el("p", "action", s.suggested_action));
+          more.append(item);
+        });
+        card.append(more);
+      }
+      results.append(card);
+    }
     data.forms.forEach(function (f) {
       let line = f.instrument.toUpperCase() + " " + f.total;
       if (f.band) line += " (" + f.band + ")";
