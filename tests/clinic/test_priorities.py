@@ -43,3 +43,10 @@ def test_the_caseload_ranks_by_the_most_pressing_signal(clinician: User) -> None
     assert order == sorted(order)
     row = page[page.index("A-small-fall") :].split("</tr>")[0]
     assert "nothing pressing" in row  # a 1.2-point fall is a note for the session, not here
+
+
+def test_the_caseload_names_each_pressing_signal_once(clinician: User) -> None:
+    client_of(clinician, "H-twice", [(1, "phq-9", phq9(1)), (2, "phq-9", phq9(2))])
+    page = signed_in(clinician).get("/").content.decode()
+    row = page[page.index("H-twice") :].split("</tr>")[0]
+    assert row.count("Self harm risk") == 1 and "also" not in row

@@ -45,8 +45,14 @@ class CaseloadRow:
 
     @property
     def also(self) -> list[str]:
-        """The other pressing signals, by name, grouped under the headline."""
-        return [s.label for s in self.pressing[1:]]
+        """The other pressing signals, by name (each name once, the headline's not again),
+        grouped under the headline."""
+        pressing = self.pressing
+        if not pressing:
+            return []
+        names = dict.fromkeys(s.label for s in pressing[1:])
+        names.pop(pressing[0].label, None)
+        return list(names)
 
     @property
     def attention(self) -> int:
