@@ -27,7 +27,7 @@ def test_a_session_with_overlapping_signals_reads_as_one_card() -> None:
 def test_severity_comes_before_the_clinical_order_of_kinds() -> None:
     cards = session_priorities([
         signal("alliance_drop", "info", 1), signal("not_on_track", "warning", 1),
-        signal("alliance_item_low", "info", 2), signal("recovered", "info", 2, "phq-9"),
+        signal("alliance_item_low", "info", 2), signal("reliable_recovery", "info", 2, "phq-9"),
     ])  # fmt: skip
     assert [(c.session_number, c.priority, c.headline.kind) for c in cards] == [
         (1, "warning", "not_on_track"), (2, "info", "alliance_item_low"),

@@ -116,7 +116,7 @@ def test_it_sees_the_planted_symptom_courses(
         courses[truth.course] += 1
         if truth.course == "deteriorator":
             assert kinds["reliable_deterioration"], client_id
-            assert not kinds["recovered"], client_id
+            assert not kinds["reliable_recovery"], client_id
         elif truth.course == "improver":
             assert kinds["reliable_improvement"], client_id
             assert not kinds["reliable_deterioration"], client_id

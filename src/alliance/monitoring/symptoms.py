@@ -1,8 +1,10 @@
-"""Symptom rules: self_harm_risk, and reliable change against the episode's first score."""
+"""Symptom rules: self_harm_risk, and reliable change against the episode's first score
+(reliable improvement, deterioration and recovery, and the loss of a gain)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from .config import MonitoringConfig, higher_is_better
 from .types import ScoredAdministration, Signal
@@ -46,10 +48,15 @@ def self_harm_signal(session_number: int, item9: float, total: float | None) -> 
 
 
 def change_signals(series: list[ScoredAdministration], config: MonitoringConfig) -> list[Signal]:
-    """Reliable improvement, deterioration and recovery, each when it is first reached.
+    """Reliable improvement, deterioration and recovery, each when it is first reached, and
+    lost_improvement when a reached gain is lost.
 
-    Against the episode's first score. A status fires at the session where it becomes true
-    and again only if it lapsed and returned, so a clinician hears news, not repetition.
+    Against the episode's first score (Jacobson & Truax 1991; the figures and caseness of
+    NHS Talking Therapies). Reliable change is reached AT the figure ("at or beyond": PHQ-9
+    14 to 8 is reliable, 14 to 9 is not). A status fires at the session where it becomes
+    true; the first time in the episode it is news (its own severity), a later return after
+    a lapse only `info`, so a clinician hears news, not repetition. The same holds for
+    lost_improvement: a warning the first time a gain is lost, `info` at later lapses.
     """
     if len(series) < 2:
         return []
@@ -60,46 +67,160 @@ def change_signals(series: list[ScoredAdministration], config: MonitoringConfig)
     caseness = config.caseness_for(instrument)
     better_high = higher_is_better(instrument)
     first = series[0]
+    figures = _Figures(first, threshold, caseness, better_high)
+    first_case = caseness is not None and is_case(first.total, caseness, better_high)
     signals: list[Signal] = []
     was: dict[str, bool] = {}
+    since: dict[str, ScoredAdministration] = {}
     reached: set[str] = set()
+    best = first
+    lapse_reported = False
+    min_fall = config.lost_gain_fall_share * threshold
     for a in series[1:]:
-        gain = a.total - first.total if better_high else first.total - a.total
-        gain = round(gain, 1)
+        gain = improvement(first.total, a.total, better_high)
+        if improvement(best.total, a.total, better_high) > 0:
+            best = a
+        now_case = caseness is not None and is_case(a.total, caseness, better_high)
         status = {
             "reliable_improvement": gain >= threshold,
             "reliable_deterioration": -gain >= threshold,
-            "recovered": gain >= threshold
-            and caseness is not None
-            and _is_case(first.total, caseness, better_high)
-            and not _is_case(a.total, caseness, better_high),
+            "reliable_recovery": gain >= threshold and first_case and not now_case,
         }
+        news: list[Signal] = []
+        if status["reliable_improvement"]:
+            lapse_reported = False  # a gain held (again): a later loss is a new one
+        lost = _lost_gain(since, status, now_case)
+        fall = -improvement(best.total, a.total, better_high)
+        if lost is not None and not lapse_reported and fall >= min_fall:
+            held = "reliable_recovery" if lost == "back_to_caseness" else "reliable_improvement"
+            news.append(_lost(figures, since[held], held, lost, a, best, gain))
+            lapse_reported = True
         for kind, now in status.items():
             if now and not was.get(kind, False):
-                signal = _change(kind, first, a, gain, threshold, caseness, better_high)
-                # Reached again after lapsing: worth noting, no longer news (a client near
-                # the figure would otherwise be warned at every other session).
-                signals.append(replace(signal, severity="info") if kind in reached else signal)
-                reached.add(kind)
+                since[kind] = a
+                news.append(_change(figures, kind, a, gain))
+        for signal in news:
+            # Reached again after lapsing: worth noting, no longer news (a client near
+            # the figure would otherwise be warned at every other session).
+            signals.append(replace(signal, severity="info") if signal.kind in reached else signal)
+            reached.add(signal.kind)
         was = status
     return signals
 
 
-def _is_case(total: float, caseness: float, better_high: bool) -> bool:
-    # PHQ-9 and GAD-7: caseness at or above the cutoff; ORS: clinical below it.
+def improvement(first_total: float, total: float, better_high: bool) -> float:
+    """Points better than `first_total` (negative: worse). Totals are exact to a tenth (the
+    scoring holds VAS lines in millimetres), so rounding to a tenth removes only the binary
+    residue (16.4 - 11.4 is 5.0, not 4.999999999999998) and a change AT the figure counts."""
+    gain = total - first_total if better_high else first_total - total
+    return round(gain, 1)
+
+
+def is_case(total: float, caseness: float, better_high: bool) -> bool:
+    """In the clinical range. PHQ-9 and GAD-7: at or above the cutoff (PHQ-9 10 is a case);
+    ORS: below it (25 is not clinical, 24.9 is)."""
     return total < caseness if better_high else total >= caseness
 
 
-def _change(
-    kind: str,
-    first: ScoredAdministration,
+LostWay = Literal["back_to_caseness", "gain_no_longer_reliable"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """One instrument's course: its first score and the figures it is judged by."""
+
+    first: ScoredAdministration
+    threshold: float
+    caseness: float | None
+    better_high: bool
+
+    @property
+    def ranges(self) -> tuple[str, str]:
+        """The clinical and the non-clinical range as a rule states them: (">= 10", "< 10")."""
+        at, below = f">= {self.caseness:g}", f"< {self.caseness:g}"
+        return (below, at) if self.better_high else (at, below)
+
+
+def _lost_gain(
+    since: dict[str, ScoredAdministration], status: dict[str, bool], now_case: bool
+) -> LostWay | None:
+    """How a gain reached earlier in the episode is lost at this score, if it is.
+
+    A recovery is lost when the client is back in the clinical range (even while the gain is
+    still reliable); otherwise an improvement is lost when it is no longer reliable. One
+    session gives at most one loss: back to caseness says more than the points. (The caller
+    also asks for a real fall from the best score, so a dip at the edge is not a relapse.)
+    """
+    if "reliable_recovery" in since and now_case:
+        return "back_to_caseness"
+    if "reliable_improvement" in since and not status["reliable_improvement"]:
+        return "gain_no_longer_reliable"
+    return None
+
+
+def _lost(
+    figures: _Figures,
+    held_since: ScoredAdministration,
+    held: str,
+    lost: LostWay,
     a: ScoredAdministration,
+    best: ScoredAdministration,
     gain: float,
-    threshold: float,
-    caseness: float | None,
-    better_high: bool,
 ) -> Signal:
     name = a.instrument.upper()
+    first, threshold, caseness = figures.first, figures.threshold, figures.caseness
+    evidence: dict[str, Any] = {
+        "first_total": first.total,
+        "first_session": first.session_number,
+        "reached": held,
+        "reached_session": held_since.session_number,
+        "reached_total": held_since.total,
+        "best_total": best.total,
+        "best_session": best.session_number,
+        "total": a.total,
+        "improvement": gain,
+        "reliable_change": threshold,
+        "caseness": caseness,
+        "lost": lost,
+    }
+    reached = f"at session {held_since.session_number} (total {held_since.total:g})"
+    if lost == "back_to_caseness":
+        rule = f"reliable recovery lost: back in the clinical range, now {figures.ranges[0]}"
+        what = (
+            f"{name} is back in the clinical range at {a.total:g}: the reliable recovery "
+            f"reached {reached} has been lost."
+        )
+    else:
+        rule = f"reliable improvement lost: improvement since the first score < {threshold:g}"
+        if gain > 0:
+            compared = (
+                f"{_points(gain)} better than the first score of {first.total:g}, short of "
+                f"the {threshold:g} that count as reliable"
+            )
+        elif gain == 0:
+            compared = f"no better than the first score of {first.total:g}"
+        else:
+            compared = f"{_points(-gain)} worse than the first score of {first.total:g}"
+        what = (
+            f"{name}'s reliable improvement, reached {reached}, has been lost: "
+            f"{a.total:g} is {compared}."
+        )
+    return Signal(
+        "lost_improvement", a.session_number, a.instrument, "warning", rule, evidence,
+        f"{what} The best score so far was {best.total:g} at session {best.session_number}.",
+        f"Ask the client today what has changed since session {held_since.session_number} "
+        "(events, stresses, the work in sessions), review together what helped them improve "
+        "and plan how to get back to it; consider whether more support is needed.",
+    )  # fmt: skip
+
+
+def _points(points: float) -> str:
+    return f"{points:g} point" if points == 1 else f"{points:g} points"
+
+
+def _change(figures: _Figures, kind: str, a: ScoredAdministration, gain: float) -> Signal:
+    name = a.instrument.upper()
+    first, threshold, caseness = figures.first, figures.threshold, figures.caseness
     moved = f"from {first.total:g} at session {first.session_number} to {a.total:g}"
     evidence = {
         "first_total": first.total,
@@ -124,10 +245,12 @@ def _change(
             "Review the plan with the client: ask how they see the change, check the "
             "alliance and risk, and consider adjusting the approach or consulting.",
         )  # fmt: skip
-    side = "at or above" if better_high else "below"
+    case, not_case = figures.ranges
     return Signal(
         kind, a.session_number, a.instrument, "info",
-        f"reliable improvement and {side} caseness {caseness:g}", evidence,
-        f"{name} recovered: reliable improvement {moved}, now out of the clinical range.",
+        f"improvement >= {threshold:g} points since the first score, first score {case} "
+        f"(clinical range), now {not_case}", evidence,
+        f"{name} shows reliable recovery: it improved reliably {moved} and has moved out "
+        f"of the clinical range (cutoff {caseness:g}).",
         "Discuss with the client what keeps the gains going and whether to plan the ending.",
     )  # fmt: skip

@@ -23,7 +23,8 @@ SIGNAL_KINDS = (
     "self_harm_risk",
     "reliable_improvement",
     "reliable_deterioration",
-    "recovered",
+    "reliable_recovery",
+    "lost_improvement",
     "not_on_track",
     "alliance_symptom_divergence",
 )
