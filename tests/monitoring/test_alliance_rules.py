@@ -174,19 +174,22 @@ def test_one_low_session_at_a_time_is_not_sustained(totals: tuple[float, ...]) -
 # alliance_decline ----------------------------------------------------------------------
 
 
-def test_it_flags_a_slow_slide_once_the_fall_reaches_three_points() -> None:
-    signals = run(38.0, 39.0, 38.4, 37.8, 37.2, 36.6, 36.0)  # 0.6 a session from 39
+def test_it_flags_a_slow_slide_once_the_fall_reaches_two_and_a_half_points() -> None:
+    signals = run(38.0, 39.0, 38.5, 38.0, 37.5, 37.0, 36.5)  # 0.5 a session from 39
     (decline,) = [s for s in signals if s.kind == "alliance_decline"]
     assert (decline.session_number, decline.severity) == (7, "warning")
     assert decline.evidence == {
-        "sessions": [2, 3, 4, 5, 6, 7], "srs_totals": [39.0, 38.4, 37.8, 37.2, 36.6, 36.0],
-        "start_session": 2, "fall": 3.0, "threshold": 3.0, "reliable_change": RELIABLE,
+        "sessions": [2, 3, 4, 5, 6, 7], "srs_totals": [39.0, 38.5, 38.0, 37.5, 37.0, 36.5],
+        "start_session": 2, "fall": 2.5, "threshold": 2.5, "reliable_change": RELIABLE,
         "window": 4, "lookback": 8,
     }  # fmt: skip
-    assert "slid from 39 at session 2 to 36 today, 3 points over 5 sessions" in (
+    assert decline.rule == (
+        "falling trend over the last 4 SRS and a fall of >= 2.5 since the slide began"
+    )
+    assert "slid from 39 at session 2 to 36.5 today, 2.5 points over 5 sessions" in (
         decline.explanation
     )
-    assert kinds(run(38.0, 39.0, 38.4, 37.8, 37.2, 36.6, 36.1), "alliance_decline") == []
+    assert kinds(run(38.0, 39.0, 38.5, 38.0, 37.5, 37.0, 36.6), "alliance_decline") == []
 
 
 @pytest.mark.parametrize(

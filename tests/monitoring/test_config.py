@@ -18,7 +18,7 @@ def test_it_defaults_to_the_published_thresholds() -> None:
         "level",
     )
     assert (config.rupture_repair_window, config.rupture_min_sessions) == (3, 4)
-    assert (config.decline_window, config.decline_lookback, config.decline_min_fall) == (4, 8, 3.0)
+    assert (config.decline_window, config.decline_lookback, config.decline_min_fall) == (4, 8, 2.5)
     assert config.trajectory_z == 1.28
     assert config.srs_reliable_change == pytest.approx(4.158, abs=0.001)
     assert MonitoringConfig.lenient().rupture_sd == 1.0

@@ -43,12 +43,14 @@ class MonitoringConfig:
     # withdrawal rupture in progress): from its start (the highest rating since, at most
     # `decline_lookback` ratings back) over at least `decline_window` ratings, the
     # least-squares trend falls, today is the lowest, and the fall since the start reaches
-    # the SRS's reliable-change figure, or `decline_min_fall` if smaller: a withdrawal from a
-    # ceiling of 39 is then caught before it reaches the cutoff, and 3 points is beyond 2 SD
-    # of an ordinary client's session-to-session wobble (about 1.2).
+    # the SRS's reliable-change figure, or `decline_min_fall` if smaller, with no single step
+    # that large (that is a drop). 2.5 points: on the clinic caseload (bench/bench_signals.py,
+    # seeds 2026 and 7) withdrawals of 0.4-0.8 a session got their first warning a median of
+    # 2 sessions after they began (3 with 3.0 points), while clients with a stable alliance
+    # got 8.9 and 8.8 warnings per 100 sessions besides the cutoffs (8.6 with 3.0).
     decline_window: int = 4
     decline_lookback: int = 8
-    decline_min_fall: float = 3.0
+    decline_min_fall: float = 2.5
 
     # Ruptures (Stiles et al. 2004; Gumz et al. 2012): a fall beyond k SD; 2 SD strict by
     # default, 1 SD lenient (both reported in the evidence).
