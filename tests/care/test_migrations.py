@@ -111,3 +111,43 @@ def test_the_typed_plan_migration_converts_stored_plans_and_back() -> None:
     back = apps.get_model("care", "Episode").objects.get(pk=episode.pk).measure_plan
     assert back["windows"][0] == {"instrument": "wai-sr", "target": 3, "from": 3, "to": 4}
     call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_caseload_migration_fills_each_clients_place() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("care", "0010_signal_identity_and_typed_plan")]
+    after = [("care", "0011_caseload_attention")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    user = apps.get_model("auth", "User").objects.create(username="m3")
+    organization = apps.get_model("care", "Organization").objects.create(name="O", slug="o3")
+    clients = apps.get_model("care", "Client").objects
+    harm = clients.create(organization=organization, clinician=user, code="M-harm")
+    calm = clients.create(organization=organization, clinician=user, code="M-calm")
+    for client, kind, severity in ((harm, "self_harm_risk", "urgent"),
+                                   (harm, "alliance_concern", "warning"),
+                                   (calm, "alliance_drop", "info")):  # fmt: skip
+        episode = apps.get_model("care", "Episode").objects.create(
+            client=client, started_on="2026-01-05"
+        )
+        apps.get_model("care", "Session").objects.create(
+            episode=episode, number=2, held_on="2026-01-05"
+        )
+        apps.get_model("care", "SignalRecord").objects.create(
+            episode=episode, session_number=2, kind=kind, instrument="srs", severity=severity,
+            rule="", evidence={}, explanation="", suggested_action="", current=True,
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    from alliance.care.models import Client
+
+    filled = {c.code: c for c in Client.objects.all()}
+    assert (filled["M-harm"].attention, filled["M-harm"].headline_kind) == (0, "self_harm_risk")
+    assert filled["M-harm"].also_kinds == ["alliance_concern"]
+    assert filled["M-harm"].last_session == 2
+    assert (filled["M-calm"].attention, filled["M-calm"].headline_kind) == (2, "")
+    call_command("migrate", verbosity=0)

@@ -75,11 +75,36 @@ class Client(models.Model):
     )
     code = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the caseload shows, kept up to date whenever the client's signals are refreshed,
+    # a signal is acted on or a session starts (services.caseload.refresh_attention), so the
+    # caseload page is one ordered, limited query. Derived: recomputable from the signals.
+    # 0 a safety signal not acted on, 1 a warning at the latest session with forms, 2 none.
+    attention = models.PositiveSmallIntegerField(default=2)
+    # The headline's place in the monitoring core's order of kinds (99: no headline).
+    headline_rank = models.PositiveSmallIntegerField(default=99)
+    headline_kind = models.CharField(max_length=40, blank=True)
+    headline_severity = models.CharField(max_length=10, blank=True)
+    also_kinds = models.JSONField(default=list)
+    last_session = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organization", "code"], name="client_code_unique")
         ]
+        indexes = [
+            models.Index(
+                fields=["clinician", "organization", "attention", "headline_rank", "code"],
+                name="caseload_order",
+            )
+        ]
+
+    @property
+    def headline_label(self) -> str:
+        return signal_label(self.headline_kind)
+
+    @property
+    def also_labels(self) -> list[str]:
+        return [signal_label(kind) for kind in self.also_kinds]
 
     def __str__(self) -> str:
         return self.code
@@ -148,10 +173,31 @@ class Administration(models.Model):
 ACRONYMS = {"wai": "WAI", "srs": "SRS", "ors": "ORS"}
 
 
+def signal_label(kind: str) -> str:
+    """A signal kind as people read it: "possible_rupture" -> "Possible rupture"."""
+    words = kind.replace("_", " ").capitalize().split()
+    return " ".join(ACRONYMS.get(word.lower(), word) for word in words)
+
+
 class SignalQuerySet(models.QuerySet["SignalRecord"]):
     def in_force(self) -> SignalQuerySet:
         """The signals that still hold (not retired by a later recompute)."""
         return self.filter(retired_at__isnull=True)
+
+    def with_acknowledgement(self) -> SignalQuerySet:
+        """Annotate `acknowledged` (True once the clinician recorded what was done)."""
+        # SignalRecord declares the attribute (so readers of these signals type-check); the
+        # stubs' plugin sees the annotation as a second definition.
+        return self.annotate(  # type: ignore[no-redef]
+            acknowledged=models.Exists(
+                SignalAcknowledgement.objects.filter(
+                    episode=models.OuterRef("episode"),
+                    session_number=models.OuterRef("session_number"),
+                    kind=models.OuterRef("kind"),
+                    instrument=models.OuterRef("instrument"),
+                )
+            )
+        )
 
 
 class SignalRecord(models.Model):
@@ -177,7 +223,7 @@ class SignalRecord(models.Model):
     retired_reason = models.CharField(max_length=200, blank=True)
 
     objects = SignalQuerySet.as_manager()
-    # Set on a signal read through `services.acknowledgements.with_acknowledgement` (a query
+    # Set on a signal read through `SignalQuerySet.with_acknowledgement` (a query
     # annotation) and by the chart (what was recorded about it); not columns.
     acknowledged: bool
     records: list[SignalAcknowledgement]
@@ -192,8 +238,7 @@ class SignalRecord(models.Model):
 
     @property
     def label(self) -> str:
-        words = self.kind.replace("_", " ").capitalize().split()
-        return " ".join(ACRONYMS.get(word.lower(), word) for word in words)
+        return signal_label(self.kind)
 
 
 class FormLink(models.Model):

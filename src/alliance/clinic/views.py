@@ -63,11 +63,11 @@ def caseload(request: MemberRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("client", pk=client.pk)
-    rows = clinician_caseload(request.user)
-    is_clinician = bool(rows) or request.role == Membership.Role.CLINICIAN
-    # Most pressing first, a page at a time: the order is computed over the whole caseload
-    # (fixed queries), only the page is rendered.
+    # Most pressing first, a page at a time: each client's place is stored with the client,
+    # so the page is one ordered, limited query (and a count), whatever the caseload's size.
+    rows = clinician_caseload(request.user, request.organization)
     page = Paginator(rows, CASELOAD_PAGE).get_page(request.GET.get("page"))
+    is_clinician = request.role == Membership.Role.CLINICIAN or page.paginator.count > 0
     supervision = [
         (link.supervisee, Paginator(clinician_caseload(link.supervisee, link.organization),
                                     CASELOAD_PAGE).get_page(1))

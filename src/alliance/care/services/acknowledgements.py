@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 
 from alliance.audit.trail import record_for_client
 from alliance.errors import DomainError
 
 from ..models import SignalAcknowledgement, SignalRecord
+from .caseload import refresh_attention
 
 
 class AcknowledgementError(DomainError):
@@ -37,20 +37,6 @@ def acknowledge_signal(
         )
         record_for_client("create", acknowledgement, signal.episode.client,
                           fields=["action", "note"])  # fmt: skip
+        # A safety signal acted on no longer heads the caseload.
+        refresh_attention([signal.episode.client_id])
     return acknowledgement
-
-
-def with_acknowledgement(signals: QuerySet[SignalRecord]) -> QuerySet[SignalRecord]:
-    """Annotate `acknowledged` (True once the clinician recorded what was done)."""
-    # SignalRecord declares the attribute (so readers of these signals type-check); the
-    # stubs' plugin sees the annotation as a second definition.
-    return signals.annotate(  # type: ignore[no-redef]
-        acknowledged=Exists(
-            SignalAcknowledgement.objects.filter(
-                episode=OuterRef("episode"),
-                session_number=OuterRef("session_number"),
-                kind=OuterRef("kind"),
-                instrument=OuterRef("instrument"),
-            )
-        )
-    )

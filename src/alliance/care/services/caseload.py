@@ -2,90 +2,106 @@
 a safety signal not yet acted on first, then clients whose latest session raised a warning
 (by its most pressing signal, in the monitoring core's order), then the rest, by code.
 
-A fixed number of queries whatever the size of the caseload: the clients with their latest
-session, then the signals of each client's latest session with forms (flagged `current` when
-they are computed) and any safety signal not yet acted on.
+Each client's place (`attention`, its headline and the others grouped under it) is worked
+out here once, from their signals, and stored on the client whenever those change
+(`refresh_attention`: the signals refreshed, a signal acted on, a session started). The page
+is then one ordered, indexed query that builds only the rows it shows, whatever the size of
+the caseload.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 
-from alliance.monitoring.priority import pressing_order
+from alliance.monitoring.priority import KIND_ORDER, pressing_order
 
 from ..models import Client, Organization, SignalRecord
-from .acknowledgements import with_acknowledgement
+
+NO_HEADLINE = 99
 
 
-@dataclass
-class CaseloadRow:
-    client: Client
-    last_session: int | None
-    signals: list[SignalRecord] = field(default_factory=list)
+@dataclass(frozen=True)
+class Attention:
+    attention: int  # 0 a safety signal not acted on, 1 a warning today, 2 nothing pressing
+    headline_rank: int
+    headline_kind: str
+    headline_severity: str
+    also_kinds: list[str]
 
-    @property
-    def pressing(self) -> list[SignalRecord]:
-        """What needs the clinician, most pressing first (the monitoring core's order): a
-        safety signal not yet acted on, and the warnings of the latest session with forms.
-        A safety signal already acted on, and `info`, are not pressing."""
-        shown = [
+
+def attention_of(signals: Iterable[SignalRecord]) -> Attention:
+    """The one rule. `signals`: the client's signals of their latest session with forms and
+    any safety signal, annotated `acknowledged`. What is pressing: a safety signal not yet
+    acted on, and the warnings; `info` and a safety signal acted on are not."""
+    pressing = sorted(
+        (
             s
-            for s in self.signals
+            for s in signals
             if s.severity == "warning" or (s.severity == "urgent" and not s.acknowledged)
-        ]
-        return sorted(shown, key=pressing_order)
-
-    @property
-    def headline(self) -> SignalRecord | None:
-        pressing = self.pressing
-        return pressing[0] if pressing else None
-
-    @property
-    def also(self) -> list[str]:
-        """The other pressing signals, by name (each name once, the headline's not again),
-        grouped under the headline."""
-        pressing = self.pressing
-        if not pressing:
-            return []
-        names = dict.fromkeys(s.label for s in pressing[1:])
-        names.pop(pressing[0].label, None)
-        return list(names)
-
-    @property
-    def attention(self) -> int:
-        """0 a safety signal not yet acted on, 1 a warning today, 2 nothing pressing."""
-        headline = self.headline
-        if headline is None:
-            return 2
-        return 0 if headline.severity == "urgent" else 1
-
-    def order(self) -> tuple[object, ...]:
-        headline = self.headline
-        rank = pressing_order(headline) if headline is not None else (9, 0, "")
-        return (self.attention, rank, self.client.code)
+        ),
+        key=pressing_order,
+    )
+    if not pressing:
+        return Attention(2, NO_HEADLINE, "", "", [])
+    headline = pressing[0]
+    # The others by kind, each once, the headline's kind not again.
+    also = [kind for kind in dict.fromkeys(s.kind for s in pressing[1:]) if kind != headline.kind]
+    rank = KIND_ORDER.index(headline.kind) if headline.kind in KIND_ORDER else len(KIND_ORDER)
+    return Attention(
+        attention=0 if headline.severity == "urgent" else 1,
+        headline_rank=rank,
+        headline_kind=headline.kind,
+        headline_severity=headline.severity,
+        also_kinds=also,
+    )
 
 
-def clinician_caseload(user: User, organization: Organization | None = None) -> list[CaseloadRow]:
-    """The user's own clients (of `organization` when given), most pressing first (then by
-    code)."""
-    own = Client.objects.filter(clinician=user)
-    if organization is not None:
-        own = own.filter(organization=organization)
-    clients = list(own.annotate(last_session=Max("episodes__sessions__number")).order_by("code"))
-    rows = {c.pk: CaseloadRow(c, c.last_session) for c in clients}
-    # The signals of each client's latest session with forms, and any safety signal not yet
-    # acted on, whenever it was raised: it stays at the top until the clinician records
-    # what was done.
-    signals = (
-        with_acknowledgement(SignalRecord.objects.in_force().filter(episode__client__in=own))
+def pressing_signals(clients: QuerySet[Client]) -> QuerySet[SignalRecord]:
+    """The signals the rule reads: of each client's latest session with forms (flagged
+    `current` when they are computed), and any safety signal not yet acted on."""
+    return (
+        SignalRecord.objects.in_force()
+        .with_acknowledgement()
+        .filter(episode__client__in=clients)
         .filter(Q(current=True) | Q(severity="urgent", acknowledged=False))
-        # Only what the page shows: evidence and texts are not read (nor decoded).
         .only("kind", "severity", "instrument", "episode__client_id")
         .select_related("episode")
     )
-    for signal in signals:
-        rows[signal.episode.client_id].signals.append(signal)
-    return sorted(rows.values(), key=CaseloadRow.order)
+
+
+def refresh_attention(client_ids: Iterable[int]) -> None:
+    """Store each client's place on the caseload (and latest session number) anew."""
+    ids = list(client_ids)
+    by_client: dict[int, list[SignalRecord]] = {pk: [] for pk in ids}
+    for signal in pressing_signals(Client.objects.filter(pk__in=ids)):
+        by_client[signal.episode.client_id].append(signal)
+    sessions = dict(
+        Client.objects.filter(pk__in=ids)
+        .annotate(latest=Max("episodes__sessions__number"))
+        .values_list("pk", "latest")
+    )
+    for pk, signals in by_client.items():
+        status = attention_of(signals)
+        Client.objects.filter(pk=pk).update(
+            attention=status.attention,
+            headline_rank=status.headline_rank,
+            headline_kind=status.headline_kind,
+            headline_severity=status.headline_severity,
+            also_kinds=status.also_kinds,
+            last_session=sessions.get(pk),
+        )
+
+
+def clinician_caseload(user: User, organization: Organization | None = None) -> QuerySet[Client]:
+    """The user's own clients (of `organization` when given), most pressing first (then by
+    code): an ordered query, for a page at a time."""
+    own = Client.objects.filter(clinician=user)
+    if organization is not None:
+        own = own.filter(organization=organization)
+    return own.order_by("attention", "headline_rank", "code").only(
+        "code", "attention", "headline_kind", "headline_severity", "also_kinds", "last_session"
+    )

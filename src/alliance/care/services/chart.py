@@ -23,7 +23,6 @@ from ..models import (
     SignalAcknowledgement,
     SignalRecord,
 )
-from .acknowledgements import with_acknowledgement
 from .reference import client_reference, expected_band
 from .ruptures import MARKER_LABELS
 
@@ -114,8 +113,8 @@ def _attach_signals(client: Client, rows: dict[int, SessionRow]) -> list[SignalR
     """Each session's signals with what was recorded about them; returns the safety signals
     not yet acted on."""
     urgent_open = []
-    for signal in with_acknowledgement(
-        SignalRecord.objects.in_force().filter(episode__client=client)
+    for signal in (
+        SignalRecord.objects.in_force().with_acknowledgement().filter(episode__client=client)
     ):
         if signal.session_number in rows:
             rows[signal.session_number].signals.append(signal)

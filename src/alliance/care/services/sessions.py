@@ -11,6 +11,7 @@ from django.utils import timezone
 from alliance.audit.trail import record_for_client
 
 from ..models import Episode, Session
+from .caseload import refresh_attention
 from .clients import open_episode
 
 
@@ -24,4 +25,5 @@ def start_session(*, client: Any, held_on: dt.date | None = None) -> Session:
         last = episode.sessions.order_by("-number").values_list("number", flat=True).first()
         session = Session.objects.create(episode=episode, number=(last or 0) + 1, held_on=today)
         record_for_client("create", session, client, fields=["number", "held_on"])
+        refresh_attention([client.pk])  # the caseload shows the latest session's number
         return session

@@ -15,6 +15,7 @@ from alliance.measures import Score
 from alliance.monitoring import ScoredAdministration, ScoredEpisode, Signal, monitor_episode
 
 from ..models import Administration, Episode, Organization, SignalRecord
+from .caseload import refresh_attention
 from .reference import client_reference
 
 
@@ -91,6 +92,7 @@ def _store_signals(
             changed.append(record)
     SignalRecord.objects.bulk_create(new)
     SignalRecord.objects.bulk_update(changed, [*SIGNAL_FIELDS, "computed_at"], batch_size=500)
+    refresh_attention([episode.client_id])
     return in_force
 
 
