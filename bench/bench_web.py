@@ -4,10 +4,16 @@ and the submit-and-score round trip with concurrent clients against `alliance se
 Each figure is set beside a floor measured in the same run on the same path: the trivial
 `/health/` endpoint (in-process for the pages, through the real server for the round trip),
 so the ratios can be compared across machines. Data live in a fresh SQLite folder (the
-single-practitioner default), removed at the end.
+single-practitioner default), removed at the end; with `--database-url` (a PostgreSQL
+server, e.g. postgres://postgres@127.0.0.1:5432/postgres), in a throwaway database
+`alliance_bench` that the run creates there (replacing one left by an earlier run) and
+drops. Each caseload size is followed by ANALYZE, as `refit_reference` runs after an import.
+`--explain` prints the caseload queries' plans at the largest size (EXPLAIN ANALYZE; on
+PostgreSQL with JIT compilation on, then off as the app's connections have it).
 
 Run: python bench/bench_web.py [--sizes 50,500,5000] [--chart-sessions 200]
                                [--submitters 20] [--submits 10] [--repeats 30]
+                               [--database-url URL] [--explain]
 """
 
 from __future__ import annotations
@@ -70,9 +76,49 @@ def signed_in(user: object) -> Any:
     return browser
 
 
-def setup(data_dir: str) -> None:
+BENCH_DATABASE = "alliance_bench"
+
+
+def create_database(server_url: str) -> str:
+    """A fresh `alliance_bench` on the server of `server_url`; its URL."""
+    import psycopg
+
+    with psycopg.connect(maintenance_url(server_url), autocommit=True) as maintenance:
+        maintenance.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+        maintenance.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    return urllib.parse.urlsplit(server_url)._replace(path=f"/{BENCH_DATABASE}").geturl()
+
+
+def drop_database(server_url: str) -> None:
+    import psycopg
+    from django.apps import apps
+    from django.db import connections
+
+    if apps.ready:
+        connections.close_all()
+    with psycopg.connect(maintenance_url(server_url), autocommit=True) as maintenance:
+        maintenance.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+
+
+def maintenance_url(server_url: str) -> str:
+    """The URL's own database to create and drop the bench's from (never the bench's)."""
+    parts = urllib.parse.urlsplit(server_url)
+    if parts.path.strip("/") in ("", BENCH_DATABASE):
+        parts = parts._replace(path="/postgres")
+    return parts.geturl()
+
+
+def engine() -> str:
+    from django.db import connection
+
+    return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+
+
+def setup(data_dir: str, database_url: str | None) -> None:
     os.environ["ALLIANCE_DATA_DIR"] = data_dir
     os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
     # The benchmark's browser signs in with a password only, as in the demo: the second
     # factor is a sign-in step, not part of what a page costs.
     os.environ["ALLIANCE_RELAX_MFA"] = "demo"
@@ -98,7 +144,9 @@ def bench_caseload(sizes: list[int], repeats: int) -> None:
     # under new codes beyond the first 500: monitoring cost is per client either way.
     histories = generate_caseload(min(max(sizes), 500), seed=11, clinicians=1).episodes
     browser = signed_in(user)
-    print("caseload page (in-process, SQLite):")
+    from alliance.care.services.demo import update_planner_statistics
+
+    print(f"caseload page (in-process, {engine()}):")
     made = 0
     for size in sizes:
         start = time.perf_counter()
@@ -114,17 +162,53 @@ def bench_caseload(sizes: list[int], repeats: int) -> None:
             import_episode_forms(episode=episode, forms=forms)
             made += 1
         build = time.perf_counter() - start
+        start = time.perf_counter()
+        update_planner_statistics()
+        analyze = time.perf_counter() - start
         floor = timed(lambda: browser.get("/health/"), repeats)
         page = timed(lambda: browser.get("/"), repeats if size < 5000 else max(5, repeats // 3))
         with CaptureQueriesContext(connection) as queries:
             response = browser.get("/")
         assert response.content.decode().count('href="/clients/') == min(size, 100)
         print(
-            f"  {size:>5} clients (built in {build:5.1f} s), {len(queries)} queries, "
-            "the 100 most pressing rendered"
+            f"  {size:>5} clients (built in {build:5.1f} s, ANALYZE {analyze * 1000:.0f} ms), "
+            f"{len(queries)} queries, the 100 most pressing rendered"
         )
         print("  " + line("/health/ (floor)", floor))
         print("  " + line(f"caseload, {size} clients", page, floor))
+
+
+# PostgreSQL's JIT compilation: on as PostgreSQL ships it (compiles above jit_above_cost),
+# forced (compiles whatever the cost: what any query pays once past the threshold), and off
+# as the app's connections have it.
+JIT_SETTINGS = {
+    "jit on": "SET jit = on; RESET jit_above_cost",
+    "jit forced": "SET jit = on; SET jit_above_cost = 0",
+    "jit off": "SET jit = off; RESET jit_above_cost",
+}
+
+
+def explain_caseload() -> None:
+    """EXPLAIN ANALYZE of the caseload page's queries on the clients (the largest size)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = signed_in(get_user_model().objects.get(username="bench-clinician"))
+    with CaptureQueriesContext(connection) as queries:
+        browser.get("/")
+    statements = [query["sql"] for query in queries.captured_queries]
+    caseload = [sql for sql in statements if sql.startswith("SELECT") and '"care_client"' in sql]
+    postgresql = connection.vendor == "postgresql"
+    for jit, settings in JIT_SETTINGS.items() if postgresql else [("", "")]:
+        with connection.cursor() as cursor:
+            for statement in filter(None, settings.split("; ")):
+                cursor.execute(statement)
+            for number, sql in enumerate(caseload, 1):
+                explain = "EXPLAIN (ANALYZE, BUFFERS) " if postgresql else "EXPLAIN QUERY PLAN "
+                cursor.execute(explain + sql)
+                plan = "\n    ".join(str(row[-1]) for row in cursor.fetchall())
+                print(f"  caseload query {number}{f' ({jit})' if jit else ''}: {sql}\n    {plan}")
 
 
 def bench_chart(sessions: int, repeats: int) -> None:
@@ -160,7 +244,7 @@ def bench_chart(sessions: int, repeats: int) -> None:
     page = timed(lambda: browser.get(f"/clients/{client.pk}/"), repeats)
     with CaptureQueriesContext(connection) as queries:
         response = browser.get(f"/clients/{client.pk}/")
-    print(f"client chart ({sessions} sessions, {len(forms)} forms, "
+    print(f"client chart ({engine()}, {sessions} sessions, {len(forms)} forms, "
           f"{len(response.content) // 1024} KiB page, {len(queries)} queries):")  # fmt: skip
     print("  " + line("/health/ (floor)", floor))
     print("  " + line(f"chart, {sessions} sessions", page, floor))
@@ -216,7 +300,8 @@ def bench_round_trip(submitters: int, submits: int) -> None:
         server.wait(timeout=30)
     stored = Administration.objects.count() - before
     assert stored == 3 * submitters * submits, f"{stored} forms stored"
-    print(f"submit-and-score round trip against `alliance serve` ({submitters} clients at once, "
+    print(f"submit-and-score round trip against `alliance serve` ({engine()}, "
+          f"{submitters} clients at once, "
           f"{submits} submissions each, SRS + PHQ-9 + GAD-7 per submission, {stored} forms "
           f"stored):")  # fmt: skip
     print("  " + line("/health/ through the server (floor)", floor))
@@ -273,13 +358,22 @@ def main() -> None:
     parser.add_argument("--submitters", type=int, default=20)
     parser.add_argument("--submits", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--database-url", help="a PostgreSQL server to bench on (see above)")
+    parser.add_argument("--explain", action="store_true", help="print the caseload's plans")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    with tempfile.TemporaryDirectory() as data_dir:
-        setup(str(Path(data_dir)))
-        bench_caseload(sizes, args.repeats)
-        bench_chart(args.chart_sessions, args.repeats)
-        bench_round_trip(args.submitters, args.submits)
+    database_url = create_database(args.database_url) if args.database_url else None
+    try:
+        with tempfile.TemporaryDirectory() as data_dir:
+            setup(str(Path(data_dir)), database_url)
+            bench_caseload(sizes, args.repeats)
+            if args.explain:
+                explain_caseload()
+            bench_chart(args.chart_sessions, args.repeats)
+            bench_round_trip(args.submitters, args.submits)
+    finally:
+        if args.database_url:
+            drop_database(args.database_url)
 
 
 if __name__ == "__main__":

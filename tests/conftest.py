@@ -41,6 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "hashing: hash passwords with the site's real hashers (Argon2), not the fast one"
     )
+    config.addinivalue_line("markers", "services: needs PostgreSQL and Redis (see tests/web)")
 
 
 @pytest.fixture(autouse=True, scope="session")

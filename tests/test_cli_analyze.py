@@ -1,5 +1,5 @@
-"""`alliance analyze`: the JSON shape, the table, and bad rows (exit 2 naming the line, or
-reported and skipped with --skip-invalid)."""
+"""`alliance analyze`: the JSON shape, the table, and bad rows (left out, listed, exit 2; or,
+with --strict, a stop at the first one)."""
 
 from __future__ import annotations
 
@@ -49,18 +49,30 @@ def test_it_prints_clients_and_summary_in_the_documented_json_shape(
 ) -> None:
     assert main(["analyze", str(caseload), "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"clients", "summary"}
+    assert set(out) == {"clients", "problems", "notes", "summary"}
+    assert out["problems"] == [] and out["notes"] == []
     assert [c["client_id"] for c in out["clients"]] == ["A", "B"]
     a_kinds = {s["kind"] for s in out["clients"][0]["signals"]}
-    assert {"possible_rupture", "alliance_concern", "recovered", "not_on_track"} <= a_kinds
+    assert {"possible_rupture", "alliance_concern", "reliable_recovery", "not_on_track"} <= a_kinds
     b_signals = out["clients"][1]["signals"]
     assert [(s["kind"], s["severity"]) for s in b_signals] == [("self_harm_risk", "urgent")]
     for signal in out["clients"][0]["signals"]:  # loop checked: A's kinds are asserted above
         assert set(signal) >= {"kind", "session", "instrument", "severity", "evidence",
                                "explanation", "suggested_action", "rule"}  # fmt: skip
-    outcome = out["summary"]["alliance_outcome"]
-    assert set(outcome) >= {"r", "n", "ci", "r_partial"}
+    assert set(out["summary"]["alliance_outcome"]) == {"phq-9", "ors", "gad-7"}
+    outcome = out["summary"]["alliance_outcome"]["phq-9"]
+    assert set(outcome) >= {"r", "n", "ci", "p", "r_partial", "r_partial_ci", "benchmark"}
     assert outcome["n"] == 1 and outcome["r"] is None  # one client with two PHQ-9 scores
+    a_sessions = out["clients"][0]["sessions"]
+    assert [card["session"] for card in a_sessions] == sorted(
+        {s["session"] for s in out["clients"][0]["signals"]}
+    )
+    assert out["clients"][1]["sessions"] == [
+        {"session": 1, "priority": "urgent", "headline": "self_harm_risk",
+         "headline_instrument": "phq-9", "others": []}
+    ]  # fmt: skip
+    a_outcome = out["clients"][0]["outcome"]["instruments"]["phq-9"]
+    assert (a_outcome["first_total"], a_outcome["last_total"]) == (15, 8)
     assert out["summary"]["clients"] == 2
     assert out["summary"]["srs_completion"] == 1.0
     assert out["summary"]["signals"]["self_harm_risk"]["clients"] == 1
@@ -75,27 +87,41 @@ def test_it_prints_a_readable_table_by_default(
     assert "Caseload summary" in out and "SRS completion 100.0%" in out
 
 
-def test_it_stops_at_a_bad_row_with_exit_2_and_the_line(
+def test_it_stops_at_the_first_bad_row_with_strict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bad.csv"
-    path.write_text(HEADER + srs("A", 1, 38) + "A,2,2026-02-02,srs,1,eleven,T1\n")
-    assert main(["analyze", str(path), "--format", "json"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1
-    assert err[0].startswith("alliance: error:") and "line 6: value 'eleven'" in err[0]
+    body = srs("A", 1, 38) + "A,2,2026-02-02,srs,1,eleven,T1\n" + "A,3,2026-02-03,srs,1,x,T1\n"
+    path.write_text(HEADER + body)
+    assert main(["analyze", str(path), "--format", "json", "--strict"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert err == [
+        f"alliance: error: {path}: line 6: client A session 2 srs: value 'eleven' is not a "
+        "number; the form is left out (--strict: stopped at the first problem)"
+    ]
+    assert captured.out == ""  # found while fitting the reference, before any output
 
 
-def test_it_reports_and_skips_bad_rows_when_asked(
+def test_it_leaves_out_bad_rows_lists_them_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(HEADER + srs("A", 1, 38) + "A,2,2026-02-02,srs,1,eleven,T1\n" + srs("A", 3, 37))
-    assert main(["analyze", str(path), "--format", "json", "--skip-invalid"]) == 0
+    assert main(["analyze", str(path), "--format", "json"]) == 2
     captured = capsys.readouterr()
-    assert "skipped: line 6" in captured.err
-    summary = json.loads(captured.out)["summary"]
-    assert summary["skipped_problems"] >= 1 and summary["sessions"] == 2
+    assert captured.err.splitlines() == [
+        "alliance: left out: line 6: client A session 2 srs: value 'eleven' is not a number; "
+        "the form is left out"
+    ]
+    out = json.loads(captured.out)
+    assert out["problems"] == [{"line": 6, "client": "A", "session": 2, "instrument": "srs",
+                                "reason": "value 'eleven' is not a number; the form is left "
+                                          "out"}]  # fmt: skip
+    assert out["summary"]["problem_count"] == 1 and out["summary"]["sessions"] == 2
+    # --skip-invalid, once needed to go on past a bad row, is still accepted: it changes nothing.
+    assert main(["analyze", str(path), "--format", "json", "--skip-invalid"]) == 2
+    assert json.loads(capsys.readouterr().out) == out
 
 
 @pytest.mark.parametrize("name", ["missing.csv", "empty.csv"])

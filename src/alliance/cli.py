@@ -107,12 +107,20 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the web app (applies migrations first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.set_defaults(run=lambda args: _web().run_serve(args.host, args.port))
+    workers_help = (
+        "worker processes (gunicorn; more than 1 needs REDIS_URL); default: one per core, "
+        "at most 4, with REDIS_URL, else 1 (waitress)"
+    )
+    serve.add_argument("--workers", type=int, metavar="N", help=workers_help)
+    serve.set_defaults(run=lambda args: _web().run_serve(args.host, args.port, args.workers))
     demo = commands.add_parser("demo", help="create a demo organization and serve it")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--password", help="password for every demo login (default: random)")
-    demo.set_defaults(run=lambda args: _web().run_demo(args.host, args.port, args.password))
+    demo.add_argument("--workers", type=int, metavar="N", help=workers_help)
+    demo.set_defaults(
+        run=lambda args: _web().run_demo(args.host, args.port, args.password, args.workers)
+    )
 
     scorer = commands.add_parser(
         "score",
@@ -136,7 +144,13 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("file", type=Path)
     analyze.add_argument("--format", choices=("table", "json"), default="table")
     analyze.add_argument(
-        "--skip-invalid", action="store_true", help="report bad rows on stderr and go on"
+        "--strict",
+        action="store_true",
+        help="stop at the first bad row or form (exit 2; the output may then be incomplete) "
+        "instead of leaving it out, listing it and going on",
+    )
+    analyze.add_argument(  # the default since bad rows never stop a run; kept for old scripts
+        "--skip-invalid", action="store_true", help=argparse.SUPPRESS
     )
     analyze.add_argument(
         "--lenient", action="store_true", help="1 SD rupture threshold instead of 2 SD"
@@ -149,8 +163,13 @@ def _parser() -> argparse.ArgumentParser:
         help="use another cutoff for this run, e.g. srs.alliance_concern=35.9 (as a site's "
         "cutoffs.toml does): scores' flags and the monitoring rules follow it",
     )
-    analyze.add_argument("--reference", type=Path, help="use a saved reference (trajectories)")
-    analyze.add_argument("--save-reference", type=Path, help="save this caseload's reference")
+    analyze.add_argument(
+        "--reference", type=Path, help="use a saved reference (expected trajectories) instead "
+        "of fitting one from the file"
+    )  # fmt: skip
+    analyze.add_argument(
+        "--save-reference", type=Path, help="save the reference fitted from this file"
+    )
     analyze.set_defaults(run=_analyze)
     return parser
 
@@ -277,10 +296,11 @@ def _score(args: argparse.Namespace) -> int:
 def _analyze(args: argparse.Namespace) -> int:
     # Imported here: numpy and statsmodels are only needed by this command.
     from alliance.analytics.analyze import analyze_file, build_reference
-    from alliance.analytics.long_format import InputError
+    from alliance.analytics.cross_fit import load_reference, save_reference
+    from alliance.analytics.long_format import InputError, Note
     from alliance.analytics.report import JsonReport, TableReport
     from alliance.monitoring import MonitoringConfig
-    from alliance.monitoring.trajectory import TrajectoryError, load_reference, save_reference
+    from alliance.monitoring.trajectory import TrajectoryError
 
     if not args.file.is_file():
         raise _Usage(f"no such file: {args.file}")
@@ -290,35 +310,39 @@ def _analyze(args: argparse.Namespace) -> int:
         except DefinitionError as exc:
             raise _Usage(str(exc)) from None
     config = MonitoringConfig.lenient() if args.lenient else MonitoringConfig()
-    report = JsonReport(sys.stdout) if args.format == "json" else TableReport(sys.stdout)
+    report = JsonReport(sys.stdout, config) if args.format == "json" else TableReport(sys.stdout)
     show_progress = sys.stderr.isatty()
 
     def progress(rows: int, clients: int) -> None:
         if clients % 100 == 0:
             print(f"\ranalyzing: {rows:,} rows, {clients:,} clients", end="", file=sys.stderr)
 
-    def problem(error: InputError) -> None:
-        print(f"alliance: skipped: {error}", file=sys.stderr)
+    def say(kind: str, found: InputError | Note) -> None:
+        # One line each, whatever the message holds, so scripts can read them.
+        clear = "\r\033[K" if show_progress else ""  # over the progress line
+        print(f"{clear}alliance: {kind}: {' '.join(str(found).split())}", file=sys.stderr)
 
     try:
         reference = load_reference(args.reference) if args.reference else None
         if reference is None and args.save_reference:
-            reference = build_reference(args.file, config)
+            reference = build_reference(args.file, config, strict=args.strict)
         if args.save_reference and reference is not None:
             save_reference(reference, args.save_reference)
-        summary = analyze_file(
+        analysis = analyze_file(
             args.file,
             config=config,
             reference=reference,
-            skip_invalid=args.skip_invalid,
+            strict=args.strict,
             on_client=report.client,
-            on_problem=problem,
+            on_problem=lambda problem: say("left out", problem),
+            on_note=lambda note: say("note", note),
             progress=progress if show_progress else None,
         )
     except (InputError, TrajectoryError) as exc:
         if show_progress:
             print(file=sys.stderr)
-        raise _Usage(f"{args.file}: {exc}") from None
+        stopped = " (--strict: stopped at the first problem)" if args.strict else ""
+        raise _Usage(f"{args.file}: {exc}{stopped}") from None
     except UnicodeDecodeError:
         raise _Usage(f"{args.file}: not UTF-8 text") from None
     except BrokenPipeError:
@@ -327,8 +351,9 @@ def _analyze(args: argparse.Namespace) -> int:
         raise _Usage(f"{exc.filename or args.file}: {exc.strerror or exc}") from None
     if show_progress:
         print(file=sys.stderr)
-    report.finish(summary)
-    return 0
+    report.finish(analysis)
+    # Exit 2 when anything was left out: the output is complete, but not all of the file.
+    return EXIT_BAD_INPUT if analysis.problems else 0
 
 
 def _cutoff(text: str) -> tuple[str, float]:

@@ -89,15 +89,25 @@ def test_it_refuses_a_file_without_the_needed_columns(tmp_path: Path) -> None:
 def test_it_skips_bad_rows_and_forms_when_asked_and_reports_each(tmp_path: Path) -> None:
     body = (
         srs_rows("A", 1)
-        + "A,2,2026-01-02,srs,1,lots,T1\n"  # a bad row: its form then lacks item 1
+        + "A,2,2026-01-02,srs,1,lots,T1\n"  # a bad row: its whole form is left out
         + srs_rows("A", 2)[srs_rows("A", 2).index("\n") + 1 :]
         + srs_rows("A", 3)
+        + srs_rows("A", 4, (9, 9, 9))  # a form with an item missing
     )
     problems: list[InputError] = []
     (block,) = clients(write(tmp_path, body), on_problem=problems.append)
     assert [a.session_number for a in block.episode] == [1, 3]  # session 2's form is left out whole
-    assert [p.line for p in problems] == [6, 7]
-    assert "not a number" in problems[0].message and "item 1 not answered" in problems[1].message
+    assert [p.line for p in problems] == [6, 14]
+    assert [p.as_dict() for p in problems] == [
+        {"line": 6, "client": "A", "session": 2, "instrument": "srs",
+         "reason": "value 'lots' is not a number; the form is left out"},
+        {"line": 14, "client": "A", "session": 4, "instrument": "srs",
+         "reason": "srs: item 4 not answered; every item is needed (there is no published rule "
+                   "for scoring an incomplete form); the form is left out"},
+    ]  # fmt: skip
+    assert str(problems[0]) == "line 6: client A session 2 srs: value 'lots' is not a number; " \
+        "the form is left out"  # fmt: skip
+    assert block.problems == problems
 
 
 def test_it_takes_the_therapist_as_respondent_of_the_therapist_form(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_it_flags_a_client_outside_the_tolerance_band_and_not_one_inside(
     on = monitor_episode(episode(*intake_only, phq9(6, under)), trajectories=fitted.trajectories)
     (signal,) = not_on_track(off)
     assert signal.evidence["method"] == "expected_trajectory"
-    assert signal.evidence["tolerance_limit"] == round(limit, 2)
+    assert signal.evidence["tolerance_limit"] == pytest.approx(limit)  # full precision
     assert signal.evidence["reference_episodes"] == 150
     assert not_on_track(on) == []
 

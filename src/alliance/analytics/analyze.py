@@ -1,94 +1,115 @@
 """`alliance analyze`: a long-format caseload file in, signals per client and a summary out.
 
-Two passes, each one client at a time. The first reads only as many clients as the
-expected-trajectory fit uses (config.trajectory_max_episodes, the first ones in the file)
-to build the caseload's reference; the second monitors every client against it. With a
-saved reference the first pass is skipped. Memory is that of one client plus a few
+Two passes, each one client at a time. The first draws a seeded random sample of clients
+from the whole file for each half of the caseload (split by a stable hash of client_id) and
+fits a reference on each; the second monitors every client against the OTHER half's
+reference, so no client is judged by a model fitted with their own data. With a saved
+reference the first pass is skipped. Memory is that of one client, the samples, and a few
 numbers per client for the summary, whatever the length of the file.
+
+Nothing stops the run but a file that cannot be read at all: each bad row or form is left
+out and listed (`Analysis.problems`), and what left nothing out is noted (`Analysis.notes`).
+With `strict`, the first problem raises `InputError` instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal, monitor_episode
-from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
-from alliance.monitoring.trajectory import Reference, reference_from_episodes
+from alliance.monitoring.priority import pressing_order
 
 from .caseload import CaseloadSummary
-from .long_format import InputError, open_rows, read_clients
+from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, describe, reference_for
+from .long_format import InputError, Note, open_rows, read_clients
 
 OnClient = Callable[[ScoredEpisode, list[Signal]], None]
 OnProblem = Callable[[InputError], None]
+OnNote = Callable[[Note], None]
 Progress = Callable[[int, int], None]  # rows read, clients done
 
 
-def build_reference(path: Path, config: MonitoringConfig) -> Reference:
-    """Fit expected trajectories and the pooled SRS SD from the first clients of a file."""
-    wanted = config.trajectory_max_episodes
-    episodes: list[ScoredEpisode] = []
-    usable = dict.fromkeys(SYMPTOM_INSTRUMENTS, 0)
-    # Bad rows are left for the main pass to report (or stop on); the reference just
-    # does without them.
-    blocks = read_clients(open_rows(path), on_problem=lambda _problem: None)
-    for clients, block in enumerate(blocks, start=1):
-        episodes.append(block.episode)
-        for instrument in usable:
-            usable[instrument] += len(block.episode.series(instrument)) >= 3
-        if clients >= 2 * wanted or all(n >= wanted for n in usable.values()):
-            break
-    return reference_from_episodes(episodes, config)
+@dataclass
+class Analysis:
+    summary: dict[str, Any]
+    problems: list[InputError] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+
+def build_reference(
+    path: Path, config: MonitoringConfig, *, strict: bool = False
+) -> CrossFittedReference:
+    """Fit a reference on a seeded random sample of each half of the file's clients."""
+    sampler = ReferenceSampler(config)
+
+    def ignore(_problem: InputError) -> None:
+        """Bad rows are for the main pass to report; the reference does without them."""
+
+    on_problem = None if strict else ignore
+    for block in read_clients(open_rows(path, on_problem), on_problem):
+        sampler.add(block.episode)
+    return sampler.reference()
 
 
 def analyze_file(
     path: Path,
     *,
     config: MonitoringConfig | None = None,
-    reference: Reference | None = None,
-    skip_invalid: bool = False,
+    reference: AnyReference | None = None,
+    strict: bool = False,
     on_client: OnClient | None = None,
     on_problem: OnProblem | None = None,
+    on_note: OnNote | None = None,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Monitor every client in `path`; return the caseload summary.
+) -> Analysis:
+    """Monitor every client in `path`; return the caseload summary, problems and notes.
 
-    Without `skip_invalid` the first bad row raises `InputError`; with it, each bad row
-    or form goes to `on_problem` and is left out.
+    A cross-fitted `reference` lends each client the other half's models; a single one
+    (fitted elsewhere) serves everyone; None fits a cross-fitted one from the file.
     """
     config = config or MonitoringConfig()
     if reference is None:
-        reference = build_reference(path, config)
-    problems = 0
+        reference = build_reference(path, config, strict=strict)
+    analysis = Analysis({})
 
     def report(problem: InputError) -> None:
-        nonlocal problems
-        problems += 1
+        if strict:
+            raise problem
+        analysis.problems.append(problem)
         if on_problem is not None:
             on_problem(problem)
 
-    summary = CaseloadSummary()
+    def note(found: Note) -> None:
+        analysis.notes.append(found)
+        if on_note is not None:
+            on_note(found)
+
+    summary = CaseloadSummary(config)
     rows = 0
-    for block in read_clients(open_rows(path), on_problem=report if skip_invalid else None):
+    for block in read_clients(open_rows(path, report), report, note):
+        episode = block.episode
+        model = reference_for(reference, episode.client_id)
         signals = monitor_episode(
-            block.episode,
-            config,
-            trajectories=reference.trajectories,
-            pooled_srs_sd=reference.pooled_srs_sd,
+            episode, config, trajectories=model.trajectories, pooled_srs_sd=model.pooled_srs_sd
         )
         if block.alerts:
+            alerts = [replace(alert, client_id=episode.client_id) for alert in block.alerts]
             signals = sorted(
-                [*signals, *block.alerts], key=lambda s: (s.session_number, s.severity != "urgent")
+                [*signals, *alerts], key=lambda s: (s.session_number, *pressing_order(s))
             )
-        summary.add(block.episode, signals)
+        summary.add(episode, signals)
         rows += block.rows
         if on_client is not None:
-            on_client(block.episode, signals)
+            on_client(episode, signals)
         if progress is not None:
             progress(rows, summary.clients)
     result = summary.as_dict()
     result["rows"] = rows
-    result["skipped_problems"] = problems
-    result["reference"] = reference.describe()
-    return result
+    result["problem_count"] = len(analysis.problems)
+    result["note_count"] = len(analysis.notes)
+    result["reference"] = describe(reference)
+    analysis.summary = result
+    return analysis

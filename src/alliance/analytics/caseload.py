@@ -1,7 +1,9 @@
-"""Caseload statistics: signal counts and rates, SRS completion, alliance-outcome correlation.
+"""Caseload statistics: signal counts and rates, SRS completion, alliance-outcome correlation,
+and how well not_on_track warned.
 
 Accumulated one client at a time (`CaseloadSummary.add`), so a caseload of any size is
-summarised with a few numbers per client.
+summarised with a few numbers per client. Figures carry full precision: rounding is for
+display.
 """
 
 from __future__ import annotations
@@ -9,17 +11,29 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from alliance.monitoring import SIGNAL_KINDS, ScoredEpisode, Signal
+from alliance.monitoring import SIGNAL_KINDS, MonitoringConfig, ScoredEpisode, Signal
+from alliance.monitoring.config import higher_is_better
+
+from .early_warning import EarlyWarning
 
 # Flückiger, Del Re, Wampold & Horvath 2018, Psychotherapy 55:316-340 (295 studies).
 BENCHMARK = {"r": 0.278, "ci": [0.256, 0.299], "source": "Flückiger et al. 2018"}
 EARLY_SESSIONS = 3
+# The outcome measures the alliance is set beside, each change sign-aligned so that a
+# positive change is an improvement whichever way the instrument runs.
+OUTCOME_MEASURES = ("phq-9", "ors", "gad-7")
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureChange:
+    intake: float  # the first score
+    change: float | None  # first to last, positive = improvement; None with one score
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,57 +41,75 @@ class ClientOutcome:
     client_id: str
     clinician_id: str | None
     early_srs_mean: float | None  # mean SRS total over the client's first three sessions
-    phq9_intake: float | None
-    phq9_change: float | None  # first minus last score: positive is improvement
+    changes: Mapping[str, MeasureChange] = field(default_factory=dict)
+
+
+def improvement(instrument: str, first: float, last: float) -> float:
+    """Change from first to last score, positive when the client is better."""
+    return last - first if higher_is_better(instrument) else first - last
 
 
 def client_outcome(episode: ScoredEpisode) -> ClientOutcome:
     sessions = episode.session_numbers()[:EARLY_SESSIONS]
     early = [a.total for a in episode.series("srs") if a.session_number in sessions]
-    phq9 = episode.series("phq-9")
+    changes = {}
+    for instrument in OUTCOME_MEASURES:
+        series = episode.series(instrument)
+        if series:
+            first, last = series[0].total, series[-1].total
+            moved = improvement(instrument, first, last) if len(series) >= 2 else None
+            changes[instrument] = MeasureChange(first, moved)
     return ClientOutcome(
         client_id=episode.client_id,
         clinician_id=episode.clinician_id,
         early_srs_mean=sum(early) / len(early) if early else None,
-        phq9_intake=phq9[0].total if phq9 else None,
-        phq9_change=phq9[0].total - phq9[-1].total if len(phq9) >= 2 else None,
+        changes=changes,
     )
 
 
-def alliance_outcome(outcomes: Sequence[ClientOutcome]) -> dict[str, Any]:
-    """Pearson r of early SRS with PHQ-9 change, 95% CI (Fisher z), and the partial r
-    controlling for intake PHQ-9, beside the meta-analytic benchmark."""
-    rows = [
-        (o.early_srs_mean, o.phq9_change, o.phq9_intake)
-        for o in outcomes
-        if o.early_srs_mean is not None and o.phq9_change is not None
-    ]
+def alliance_outcome(
+    outcomes: Sequence[ClientOutcome], instrument: str = "phq-9"
+) -> dict[str, Any]:
+    """Pearson r of early SRS with the change on `instrument` (positive = improvement), 95% CI
+    (Fisher z), and the partial r controlling for the intake score, beside the meta-analytic
+    benchmark."""
+    rows = []
+    for o in outcomes:
+        measured = o.changes.get(instrument)
+        if o.early_srs_mean is not None and measured is not None and measured.change is not None:
+            rows.append((o.early_srs_mean, measured.change, measured.intake))
     result: dict[str, Any] = {
-        "r": None, "n": len(rows), "ci": None, "p": None,
+        "n": len(rows), "r": None, "ci": None, "p": None,
         "r_partial": None, "r_partial_ci": None, "benchmark": BENCHMARK,
     }  # fmt: skip
+    name = instrument.upper()
     if len(rows) < 4:
-        result["note"] = "fewer than 4 clients with early SRS and two PHQ-9 scores"
+        result["note"] = f"fewer than 4 clients with early SRS and two {name} scores"
         return result
     data = np.asarray(rows, dtype=float)
     srs, change, intake = data[:, 0], data[:, 1], data[:, 2]
     if np.ptp(srs) == 0 or np.ptp(change) == 0:
-        result["note"] = "early SRS or PHQ-9 change does not vary: r is undefined"
+        result["note"] = f"early SRS or {name} change does not vary: r is undefined"
         return result
     from scipy import stats
 
     pearson = stats.pearsonr(srs, change)
     interval = pearson.confidence_interval(confidence_level=0.95)  # Fisher z
     result.update(
-        r=_round(pearson.statistic), p=_round(pearson.pvalue, 6),
-        ci=[_round(interval.low), _round(interval.high)],
+        r=float(pearson.statistic), p=float(pearson.pvalue),
+        ci=[float(interval.low), float(interval.high)],
     )  # fmt: skip
     partial = _partial_r(srs, change, intake)
     if partial is not None:
         r_partial, n = partial
-        result["r_partial"] = _round(r_partial)
+        result["r_partial"] = r_partial
         result["r_partial_ci"] = _fisher_ci(r_partial, n, covariates=1)
     return result
+
+
+def alliance_outcomes(outcomes: Sequence[ClientOutcome]) -> dict[str, dict[str, Any]]:
+    """One block per outcome measure."""
+    return {instrument: alliance_outcome(outcomes, instrument) for instrument in OUTCOME_MEASURES}
 
 
 def _partial_r(x: np.ndarray, y: np.ndarray, covariate: np.ndarray) -> tuple[float, int] | None:
@@ -106,17 +138,13 @@ def _fisher_ci(r: float, n: int, covariates: int) -> list[float] | None:
         return None
     z = math.atanh(r)
     half = float(stats.norm.ppf(0.975)) / math.sqrt(freedom)
-    return [_round(math.tanh(z - half)), _round(math.tanh(z + half))]
-
-
-def _round(value: float, digits: int = 4) -> float:
-    return round(float(value), digits)
+    return [math.tanh(z - half), math.tanh(z + half)]
 
 
 class CaseloadSummary:
     """Counts and rates over the clients added so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, config: MonitoringConfig | None = None) -> None:
         self.clients = 0
         self.sessions = 0
         self.sessions_with_srs = 0
@@ -124,6 +152,7 @@ class CaseloadSummary:
         self.signals: Counter[str] = Counter()
         self.clients_with: Counter[str] = Counter()
         self.outcomes: list[ClientOutcome] = []
+        self.early_warning = EarlyWarning(config or MonitoringConfig())
 
     def add(self, episode: ScoredEpisode, signals: Sequence[Signal]) -> None:
         self.clients += 1
@@ -135,6 +164,7 @@ class CaseloadSummary:
         self.signals.update(kinds)
         self.clients_with.update(set(kinds))
         self.outcomes.append(client_outcome(episode))
+        self.early_warning.add(episode, signals)
 
     def as_dict(self) -> dict[str, Any]:
         per_kind = {
@@ -142,7 +172,7 @@ class CaseloadSummary:
                 "count": self.signals[kind],
                 "clients": self.clients_with[kind],
                 "share_of_clients": _share(self.clients_with[kind], self.clients),
-                "per_100_sessions": _share(100 * self.signals[kind], self.sessions, 2),
+                "per_100_sessions": _share(100 * self.signals[kind], self.sessions),
             }
             for kind in SIGNAL_KINDS
         }
@@ -153,13 +183,14 @@ class CaseloadSummary:
             "administrations": self.administrations,
             "srs_completion": _share(self.sessions_with_srs, self.sessions),
             "signals": per_kind,
-            "alliance_outcome": alliance_outcome(self.outcomes),
+            "alliance_outcome": alliance_outcomes(self.outcomes),
+            "not_on_track_accuracy": self.early_warning.as_dict(),
         }
         if clinicians:
             summary["by_clinician"] = {
                 clinician: {
                     "clients": sum(o.clinician_id == clinician for o in self.outcomes),
-                    "alliance_outcome": alliance_outcome(
+                    "alliance_outcome": alliance_outcomes(
                         [o for o in self.outcomes if o.clinician_id == clinician]
                     ),
                 }
@@ -168,5 +199,5 @@ class CaseloadSummary:
         return summary
 
 
-def _share(part: float, whole: float, digits: int = 4) -> float | None:
-    return round(part / whole, digits) if whole else None
+def _share(part: float, whole: float) -> float | None:
+    return part / whole if whole else None

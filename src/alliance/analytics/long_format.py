@@ -4,269 +4,213 @@ Columns: client_id, session, date, instrument, item, value; optional clinician_i
 respondent. CSV (with a header) or JSON lines. A client's rows must be contiguous (any
 export grouped or sorted by client is), which is what lets a file of any size be read
 with the memory of one client.
+
+Nothing is lost without a word: a bad row, or a form that cannot be scored, is left out and
+reported as a problem (a form with a bad row is left out whole, never scored in part); a
+row repeated word for word is counted once and dates that go backwards are reported as
+notes. A PHQ-9 whose item 9 is endorsed raises the urgent self-harm signal even when the
+form is left out.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, cast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import cast
 
-from alliance.errors import DomainError, Problem
-from alliance.measures import ScoringError, definitions, score
+from alliance.measures import ScoringError, score
 from alliance.monitoring import ScoredAdministration, ScoredEpisode, Signal
 from alliance.monitoring.symptoms import SELF_HARM_ITEM_MIN, self_harm_signal
 from alliance.monitoring.types import Respondent
 
-REQUIRED = ("client_id", "session", "date", "instrument", "item", "value")
-OPTIONAL = ("clinician_id", "respondent")
-COLUMNS = REQUIRED + OPTIONAL
-CLIENT, SESSION, DATE, INSTRUMENT, ITEM, VALUE, CLINICIAN, RESPONDENT = range(len(COLUMNS))
+from .file_rows import (
+    CLIENT,
+    CLINICIAN,
+    DATE,
+    INSTRUMENT,
+    ITEM,
+    RESPONDENT,
+    SESSION,
+    VALUE,
+    FieldReader,
+    Fields,
+    InputError,
+    Note,
+    OnNote,
+    OnProblem,
+    open_rows,
+    report_or_raise,
+)
 
-Fields = list[str]  # one row's fields in COLUMNS order
-
-
-class InputError(DomainError, ValueError):
-    """A problem in the input file, naming the line."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__("bad_input", message, (Problem(f"line {line}", message, "bad_input"),))
-        self.line = line
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+__all__ = ["ClientBlock", "InputError", "Note", "open_rows", "read_clients"]
 
 
 @dataclass(slots=True)
 class ClientBlock:
-    """One client's episode as read, and the problems skipped on the way.
+    """One client's episode as read, and what was reported on the way.
 
-    `alerts` holds safety signals from forms that could not be scored (a PHQ-9 with a
-    missing item but item 9 endorsed): a refused form must not hide a self-harm answer.
+    `alerts` holds safety signals from PHQ-9 forms that were left out (a missing item, a bad
+    row, two different answers to one item) but endorse item 9: a refused form must not hide
+    a self-harm answer.
     """
 
     episode: ScoredEpisode
     rows: int
-    skipped: list[InputError]
-    alerts: list[Signal]
-
-
-OnProblem = Callable[[InputError], None]
-
-
-def open_rows(path: Path) -> Iterator[tuple[int, Fields]]:
-    """(line number, fields in COLUMNS order) from a CSV or JSON-lines file."""
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        return _json_rows(path)
-    return _csv_rows(path)
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, Fields]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            raise InputError(1, f"not readable as CSV: {exc}") from None
-        if header is None:
-            raise InputError(1, "the file is empty; expected a header row")
-        columns = [name.strip() for name in header]
-        _check_columns(columns)
-        repeated = sorted({name for name in columns if name in COLUMNS and columns.count(name) > 1})
-        if repeated:
-            raise InputError(1, f"the header names {', '.join(repeated)} more than once")
-        width = len(columns)
-        # Most exports put the columns in the documented order: pass their rows through
-        # untouched; otherwise pick the fields into that order.
-        order = [columns.index(name) if name in columns else -1 for name in COLUMNS]
-        in_order = order == list(range(len(COLUMNS)))[: len(order)] and width == len(COLUMNS)
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
-                raise InputError(reader.line_num, f"not readable as CSV: {exc}") from None
-            if len(fields) != width:
-                if not fields:
-                    continue
-                raise InputError(
-                    reader.line_num, f"expected {width} fields as in the header, got {len(fields)}"
-                )
-            if in_order:
-                yield reader.line_num, fields
-            else:
-                yield reader.line_num, [fields[i] if i >= 0 else "" for i in order]
-
-
-def _json_rows(path: Path) -> Iterator[tuple[int, Fields]]:
-    with path.open(encoding="utf-8-sig") as handle:
-        checked = False
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data: Any = json.loads(line)
-            except (ValueError, RecursionError):
-                raise InputError(number, "not a JSON object") from None
-            if not isinstance(data, dict):
-                raise InputError(number, "not a JSON object")
-            if not checked:
-                _check_columns(list(data), line=number)
-                checked = True
-            missing = [name for name in REQUIRED if name not in data]
-            if missing:
-                raise InputError(number, f"missing fields: {', '.join(missing)}")
-            yield number, ["" if data.get(k) is None else str(data[k]) for k in COLUMNS]
-
-
-def _check_columns(columns: list[str], line: int = 1) -> None:
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise InputError(
-            line,
-            f"missing columns: {', '.join(missing)} (needed: {', '.join(REQUIRED)}; "
-            f"optional: {', '.join(OPTIONAL)})",
-        )
+    problems: list[InputError] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    alerts: list[Signal] = field(default_factory=list)
 
 
 FormKey = tuple[int, str, str]  # session, instrument, respondent
 Answer = tuple[str, float, int]  # item, value, line
+LEFT_OUT = "; the form is left out"
 
 
 class _Client:
     """The rows of one client, gathered into forms as they are read."""
 
-    __slots__ = ("client_id", "clinician", "dates", "forms", "problems", "rows")
+    __slots__ = ("clashes", "client_id", "clinician", "date_lines", "dates", "forms", "notes",
+                 "problems", "rows", "tainted")  # fmt: skip
 
     def __init__(self, client_id: str) -> None:
         self.client_id = client_id
         self.clinician: str | None = None
         self.forms: dict[FormKey, list[Answer]] = {}
-        self.dates: dict[int, dt.date | None] = {}
+        # Forms with a bad row, left out whole; the valid item-9 answers of their bad rows.
+        self.tainted: dict[FormKey, list[Answer]] = {}
+        self.dates: dict[int, dt.date] = {}
+        self.date_lines: dict[int, int] = {}  # the line that gave each session its date
+        self.clashes: set[int] = set()  # sessions whose rows give two dates
         self.problems: list[InputError] = []
+        self.notes: list[Note] = []
         self.rows = 0
 
+    def see_date(self, session: int, date: dt.date, line: int) -> None:
+        known = self.dates.get(session)
+        if known is None:
+            self.dates[session], self.date_lines[session] = date, line
+        elif known != date and session not in self.clashes:
+            self.clashes.add(session)  # one note a session
+            self.notes.append(Note(line, self.client_id, session, None,
+                                   f"dated {date}, but line {self.date_lines[session]} dates the "
+                                   f"same session {known}: {known} is kept"))  # fmt: skip
 
-class _RowReader:
-    """Checks one row's fields; caches what repeats across rows (instruments, dates)."""
 
-    def __init__(self) -> None:
-        known = definitions()
-        self.instruments: dict[str, tuple[str, str]] = {
-            name: (name, d.respondent) for name, d in known.items()
-        }
-        self.dates: dict[str, dt.date | None] = {"": None}
+def _add_checked(
+    reader: FieldReader, client: _Client, line: int, fields: Fields, on_problem: OnProblem | None
+) -> None:
+    """Add one row the fast path refused, or report what is wrong with it."""
+    try:
+        instrument, default = reader.instrument(fields[INSTRUMENT])
+        session = reader.session(fields[SESSION])
+    except ValueError as exc:
+        problem = InputError(line, f"{exc}; the row is left out", client=client.client_id)
+        client.problems.append(problem)
+        report_or_raise(problem, on_problem)
+        return
+    key = (session, instrument, default)
+    try:
+        date = reader.date(fields[DATE])
+        value = reader.value(fields[VALUE])
+        reader.respondent(fields[RESPONDENT], instrument, default)
+    except ValueError as exc:
+        # The form is left out whole; a valid item-9 answer on the bad row still counts.
+        salvaged = client.tainted.setdefault(key, [])
+        if instrument == "phq-9" and fields[ITEM] == "9":
+            with contextlib.suppress(ValueError):
+                salvaged.append(("9", reader.value(fields[VALUE]), line))
+        problem = _form_error(client, key, line, f"{exc}{LEFT_OUT}")
+        client.problems.append(problem)
+        report_or_raise(problem, on_problem)
+        return
+    client.forms.setdefault(key, []).append((fields[ITEM], value, line))
+    if date is not None:
+        client.see_date(session, date, line)
+    client.rows += 1
 
-    def instrument(self, line: int, text: str) -> tuple[str, str]:
-        found = self.instruments.get(text)
-        if found is None:
-            found = self.instruments.get(text.strip().lower())
-            if found is None:
-                known = ", ".join(definitions())
-                raise InputError(line, f"unknown instrument {text!r} (known: {known})")
-            self.instruments[text] = found
-        return found
 
-    def session(self, line: int, text: str) -> int:
-        # int() would also take "1_0" and non-ASCII digits: only plain digits are sessions.
-        if not (text.strip().isascii() and text.strip().isdigit()):
-            raise InputError(line, f"session {text!r} is not a whole number")
-        session = int(text)
-        if session < 1:
-            raise InputError(line, f"session {session} must be 1 or more")
-        return session
+def _form_error(client: _Client, key: FormKey, line: int, message: str) -> InputError:
+    return InputError(line, message, client=client.client_id, session=key[0], instrument=key[1])
 
-    def date(self, line: int, text: str) -> dt.date | None:
-        try:
-            return self.dates[text]
-        except KeyError:
-            pass
-        try:
-            date = dt.date.fromisoformat(text.strip()) if text.strip() else None
-        except ValueError:
-            raise InputError(line, f"date {text!r} is not an ISO date (YYYY-MM-DD)") from None
-        if len(self.dates) > 10_000:  # a long file has many dates: keep the cache small
-            self.dates.clear()
-            self.dates[""] = None
-        self.dates[text] = date
-        return date
 
-    def value(self, line: int, text: str) -> float:
-        try:
-            if "_" in text or not text.isascii():  # float() takes "1_0" and other digits
-                raise ValueError(text)
-            return float(text)
-        except ValueError:
-            raise InputError(line, f"value {text!r} is not a number") from None
+@dataclass(slots=True)
+class _Skipped:
+    """The rows of a client met again after other clients: left out, reported once."""
 
-    def respondent(self, line: int, text: str, instrument: str, default: str) -> str:
-        # Each instrument has one respondent (wai-sr is the client's, wai-sr-t the
-        # therapist's): a row that says otherwise is refused, not quietly set aside.
-        respondent = text.strip().lower() or default
-        if respondent not in ("client", "therapist"):
-            raise InputError(line, f"respondent {text!r} must be client or therapist")
-        if respondent != default:
-            raise InputError(line, f"{instrument} is answered by the {default}, not the {text}")
-        return respondent
+    client_id: str
+    first: int
+    last: int
+    rows: int = 1
 
-    def add(self, client: _Client, line: int, fields: Fields) -> None:
-        instrument, default = self.instrument(line, fields[INSTRUMENT])
-        session = self.session(line, fields[SESSION])
-        date = self.date(line, fields[DATE])
-        value = self.value(line, fields[VALUE])
-        respondent = self.respondent(line, fields[RESPONDENT], instrument, default)
-        key = (session, instrument, respondent)
-        answers = client.forms.get(key)
-        if answers is None:
-            answers = client.forms[key] = []
-        answers.append((fields[ITEM], value, line))
-        client.dates.setdefault(session, date)
-        client.rows += 1
+    def problem(self) -> InputError:
+        rows = f"{self.rows} rows here (lines {self.first}-{self.last}) are"
+        return InputError(
+            self.first,
+            f"appears again after other clients: its {'row here is' if self.rows == 1 else rows} "
+            "left out; the file must be grouped by client (sort it by client_id, session)",
+            client=self.client_id,
+        )
 
 
 def read_clients(
-    rows: Iterator[tuple[int, Fields]], on_problem: OnProblem | None = None
+    rows: Iterator[tuple[int, Fields]],
+    on_problem: OnProblem | None = None,
+    on_note: OnNote | None = None,
 ) -> Iterator[ClientBlock]:
     """Group rows into clients and score each administration.
 
-    A bad row or form raises `InputError`, or with `on_problem` set is reported to it and
-    skipped (a bad form is skipped whole: nothing of it is scored).
+    Each problem (a bad row or form, left out) goes to `on_problem`, or without it raises
+    `InputError`; each note (nothing left out) goes to `on_note`.
     """
-    reader = _RowReader()
+    reader = FieldReader()
     instruments, dates = reader.instruments, reader.dates
     seen: set[str] = set()
     client: _Client | None = None
+    skipped: _Skipped | None = None
+    current = None  # the client_id field of the rows being read, as written
     for line, fields in rows:
         client_id = fields[CLIENT]
-        if client is None or client_id != client.client_id:
-            client_id = client_id.strip()
-            if not client_id:
-                problem = InputError(line, "client_id is empty")
-                if on_problem is None:
-                    raise problem
-                on_problem(problem)
+        if client_id != current:
+            stripped = client_id.strip()
+            if not stripped:
+                report_or_raise(InputError(line, "client_id is empty; the row is left out"),
+                                on_problem)  # fmt: skip
                 continue
-            if client is not None and client_id != client.client_id:
-                yield _episode(client, on_problem)
+            current = client_id
+            if client is not None and stripped == client.client_id:
+                pass
+            elif skipped is not None and stripped == skipped.client_id:
                 client = None
-            if client is None:
-                if client_id in seen:
-                    raise InputError(
-                        line,
-                        f"client {client_id!r} appears again after other clients; the file "
-                        "must be grouped by client (sort it by client_id, session)",
-                    )
-                seen.add(client_id)
-                client = _Client(client_id)
-                # The clinician is read from the client's first row.
-                client.clinician = fields[CLINICIAN].strip() or None
+            else:
+                if skipped is not None:
+                    report_or_raise(skipped.problem(), on_problem)
+                    skipped = None
+                if client is not None:
+                    yield _episode(client, on_problem, on_note)
+                    client = None
+                if stripped in seen:
+                    if on_problem is None:
+                        raise InputError(
+                            line,
+                            "appears again after other clients; the file must be grouped by "
+                            "client (sort it by client_id, session)",
+                            client=stripped,
+                        )
+                    skipped = _Skipped(stripped, line, line, 0)
+                else:
+                    seen.add(stripped)
+                    client = _Client(stripped)
+                    # The clinician is read from the client's first row.
+                    client.clinician = fields[CLINICIAN].strip() or None
+        if client is None:
+            assert skipped is not None
+            skipped.rows += 1
+            skipped.last = line
+            continue
         # The fast path, with no per-field checks beyond what the conversions themselves
-        # do; any surprise goes to `reader.add`, which checks each field and names it.
+        # do; any surprise goes to `_add_checked`, which checks each field and names it.
         try:
             instrument, respondent = instruments[fields[INSTRUMENT]]
             text = fields[SESSION]
@@ -284,69 +228,136 @@ def read_clients(
             key = (session, instrument, respondent)
             answer = (fields[ITEM], float(value), line)
         except (KeyError, ValueError):
-            pass
-        else:
-            answers = client.forms.get(key)
-            if answers is None:
-                answers = client.forms[key] = []
-                client.dates.setdefault(session, date)
-            answers.append(answer)
-            client.rows += 1
+            _add_checked(reader, client, line, fields, on_problem)
             continue
-        try:
-            reader.add(client, line, fields)
-        except InputError as problem:
-            if on_problem is None:
-                raise
-            on_problem(problem)
-            client.problems.append(problem)
+        answers = client.forms.get(key)
+        if answers is None:
+            answers = client.forms[key] = []
+        answers.append(answer)
+        if date is not None and client.dates.get(session) is not date:
+            client.see_date(session, date, line)
+        client.rows += 1
+    if skipped is not None:
+        report_or_raise(skipped.problem(), on_problem)
     if client is not None:
-        yield _episode(client, on_problem)
+        yield _episode(client, on_problem, on_note)
 
 
-def _episode(client: _Client, on_problem: OnProblem | None) -> ClientBlock:
+def _episode(client: _Client, on_problem: OnProblem | None, on_note: OnNote | None) -> ClientBlock:
+    def problem(error: InputError) -> None:
+        client.problems.append(error)
+        report_or_raise(error, on_problem)
+
     administrations = []
     alerts: list[Signal] = []
-    for (session, instrument, respondent), answers in client.forms.items():
-        try:
-            scored = score(instrument, [(item, value) for item, value, _line in answers])
-        except ScoringError as exc:
-            problem = _form_problem(exc, answers, client.client_id, session, instrument)
-            item9 = _self_harm_answer(answers) if instrument == "phq-9" else None
+    keys = [*client.forms, *(key for key in client.tainted if key not in client.forms)]
+    for key in keys:
+        session, instrument, respondent = key
+        answers = client.forms.get(key, [])
+        if key in client.tainted:  # a bad row, already reported
+            salvaged = [*answers, *client.tainted[key]]
+            item9 = _self_harm_answer(salvaged, instrument)
             if item9 is not None:
                 alerts.append(self_harm_signal(session, item9, None))
-                problem = InputError(
-                    problem.line,
-                    f"{problem.message} (PHQ-9 item 9 = {item9:g}: self-harm endorsed, "
-                    "the urgent signal is raised all the same)",
-                )
-            if on_problem is None:
-                raise problem from None
-            on_problem(problem)
-            client.problems.append(problem)
+                message = (f"PHQ-9 item 9 = {item9:g} (self-harm endorsed) in a form left out: "
+                           "the urgent signal is raised all the same")  # fmt: skip
+                line = min(line for _item, _value, line in salvaged)
+                client.notes.append(Note(line, client.client_id, session, instrument, message))
             continue
-        administrations.append(
-            ScoredAdministration(
-                session, instrument, scored, cast(Respondent, respondent), client.dates[session]
-            )
-        )
+        answers, failure = _distinct(client, key, answers)
+        if failure is None:
+            try:
+                scored = score(instrument, [(item, value) for item, value, _line in answers])
+            except ScoringError as exc:
+                failure = _form_problem(exc, answers, client, key)
+            else:
+                administrations.append(ScoredAdministration(
+                    session, instrument, scored, cast(Respondent, respondent),
+                    client.dates.get(session),
+                ))  # fmt: skip
+                continue
+        item9 = _self_harm_answer(answers, instrument)
+        if item9 is not None:
+            alerts.append(self_harm_signal(session, item9, None))
+            failure = _form_error(
+                client, key, failure.line,
+                f"{failure.message} (PHQ-9 item 9 = {item9:g}: self-harm endorsed, the urgent "
+                "signal is raised all the same)",
+            )  # fmt: skip
+        problem(failure)
+    _date_notes(client)
+    if on_note is not None:
+        for note in client.notes:
+            on_note(note)
     episode = ScoredEpisode.of(client.client_id, administrations, client.clinician)
-    return ClientBlock(episode, client.rows, client.problems, alerts)
+    return ClientBlock(episode, client.rows, client.problems, client.notes, alerts)
 
 
-def _self_harm_answer(answers: list[Answer]) -> float | None:
-    """Item 9 of an unscorable PHQ-9 when it is a valid answer at or above 1."""
-    values = [value for item, value, _line in answers if item == "9"]
-    if len(values) != 1 or values[0] not in (1, 2, 3):
+def _distinct(
+    client: _Client, key: FormKey, answers: list[Answer]
+) -> tuple[list[Answer], InputError | None]:
+    """The form's answers with rows repeated word for word counted once (a note), or the
+    problem when one item has two different answers (two forms at one session)."""
+    if len({item for item, _value, _line in answers}) == len(answers):
+        return answers, None
+    session, instrument, _respondent = key
+    first: dict[str, Answer] = {}
+    repeats: list[int] = []
+    for answer in answers:
+        item, value, line = answer
+        earlier = first.get(item)
+        if earlier is None:
+            first[item] = answer
+        elif earlier[1] == value:
+            repeats.append(line)
+        else:
+            return answers, _form_error(
+                client, key, line,
+                f"item {item} is answered twice with different values ({earlier[1]:g} at line "
+                f"{earlier[2]}, {value:g} at line {line}): two different forms at one "
+                f"session{LEFT_OUT}",
+            )  # fmt: skip
+    shown = ", ".join(str(line) for line in repeats[:5]) + (", ..." if len(repeats) > 5 else "")
+    message = (
+        f"{len(repeats)} rows (lines {shown}) repeat earlier rows of the form word for word: "
+        "each counted once"
+        if len(repeats) > 1
+        else "the row repeats an earlier row of the form word for word: counted once"
+    )
+    client.notes.append(Note(repeats[0], client.client_id, session, instrument, message))
+    return list(first.values()), None
+
+
+def _date_notes(client: _Client) -> None:
+    """Dates that go backwards while the sessions go forwards. A note, not a problem: no rule
+    reads the dates (the session numbers set the order), so the scores still stand, and
+    leaving the forms out would hide what they say (a self-harm answer among them)."""
+    latest: tuple[dt.date, int] | None = None
+    for session in sorted(client.dates):
+        date = client.dates[session]
+        if latest is not None and date < latest[0]:
+            client.notes.append(Note(client.date_lines[session], client.client_id, session, None,
+                                     f"dated {date}, before session {latest[1]} ({latest[0]}): "
+                                     "the dates go backwards while the sessions go forwards; "
+                                     "the session numbers set the order"))  # fmt: skip
+        if latest is None or date > latest[0]:
+            latest = (date, session)
+
+
+def _self_harm_answer(answers: list[Answer], instrument: str) -> float | None:
+    """The highest valid item-9 answer at or above the cutoff, in a PHQ-9 left out."""
+    if instrument != "phq-9":
         return None
-    return values[0] if values[0] >= SELF_HARM_ITEM_MIN else None
+    endorsed = [v for item, v, _line in answers if item == "9" and v in (1, 2, 3)]
+    endorsed = [v for v in endorsed if v >= SELF_HARM_ITEM_MIN]
+    return max(endorsed) if endorsed else None
 
 
 def _form_problem(
-    exc: ScoringError, answers: list[Answer], client_id: str, session: int, instrument: str
+    exc: ScoringError, answers: list[Answer], client: _Client, key: FormKey
 ) -> InputError:
     # Name the line of the offending answer (the repeat, for a repeated item), else the
     # form's first line.
     lines = [line for item, _value, line in answers if item == exc.item] or [answers[0][2]]
     line = lines[-1] if exc.code == "duplicate_item" else lines[0]
-    return InputError(line, f"client {client_id} session {session} {instrument}: {exc.message}")
+    return _form_error(client, key, line, f"{exc.message}{LEFT_OUT}")

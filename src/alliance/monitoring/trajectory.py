@@ -153,9 +153,7 @@ class Reference:
                 else {"method": "rule_fallback"}
                 for name, t in self.trajectories.items()
             },
-            "pooled_srs_change_sd": None
-            if self.pooled_srs_sd is None
-            else round(self.pooled_srs_sd, 3),
+            "pooled_srs_change_sd": self.pooled_srs_sd,
         }
 
 
@@ -297,9 +295,9 @@ def _against_model(
             "continuing": False,
             "intake": first.total,
             "total": a.total,
-            "expected": round(expected, 2),
-            "tolerance_limit": round(limit, 2),
-            "predicted_sd": round(sd, 2),
+            "expected": expected,
+            "tolerance_limit": limit,
+            "predicted_sd": sd,
             "z": config.trajectory_z,
             "reference_episodes": trajectory.episodes,
         },

@@ -1,10 +1,72 @@
-"""Running the app: `alliance serve` and `alliance demo` (waitress, a production WSGI
-server; static files from the package through WhiteNoise)."""
+"""Running the app: `alliance serve` and `alliance demo`.
+
+One process (the default without REDIS_URL, and on platforms without gunicorn): waitress, a
+production WSGI server, with threads. More than one (`--workers N`): gunicorn's threaded
+workers, forked after migrations and sharing the cache in Redis. Static files come from the
+package through WhiteNoise either way.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import secrets
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+# The app mostly waits on the database, so a process's threads overlap those waits: waitress
+# runs one process with 8; gunicorn runs 4 in each worker.
+THREADS = 8
+WORKER_THREADS = 4
+# One worker per core, at most 4 unless asked: each worker holds its own database
+# connections (threads x workers of them, against PostgreSQL's 100 by default) and its own
+# copy of the app with numpy, scipy and statsmodels (about 150 MB); past 4 on a host that
+# also runs the database, workers compete with it for the cores they were meant to use.
+MAX_DEFAULT_WORKERS = 4
+# Migrations run once however many `alliance serve` start at once on one PostgreSQL
+# database: each waits for this advisory lock (any fixed number, the app's own).
+MIGRATION_LOCK = 0x616C6C69616E6365
+
+
+def default_workers() -> int:
+    """One worker per core (1 to 4) when the limits' counters are shared (REDIS_URL); one
+    process otherwise."""
+    if not os.environ.get("REDIS_URL"):
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
+
+
+def checked_workers(workers: int | None) -> int:
+    """The number of worker processes to run, or ImproperlyConfigured saying why not."""
+    if workers is None:
+        return default_workers()
+    if workers < 1:
+        raise ImproperlyConfigured(f"--workers must be 1 or more, got {workers}")
+    if workers > 1 and not os.environ.get("REDIS_URL"):
+        # Each process would count link guesses in its own memory: N workers would let an
+        # address try N times the limit.
+        raise ImproperlyConfigured(
+            f"--workers {workers} needs REDIS_URL (e.g. redis://127.0.0.1:6379/0), so that "
+            "the link-guessing limit is counted across the processes; without it, use "
+            "--workers 1"
+        )
+    if workers > 1 and not _has_gunicorn():
+        raise ImproperlyConfigured(
+            f"--workers {workers} needs gunicorn, which does not run on this platform; "
+            "use --workers 1"
+        )
+    return workers
+
+
+def _has_gunicorn() -> bool:
+    try:
+        import gunicorn  # type: ignore[import-untyped]  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def setup_django() -> None:
@@ -20,31 +82,121 @@ def setup_django() -> None:
 
 def migrate() -> None:
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    call_command("migrate", interactive=False, verbosity=0)
+    from alliance.care.services.demo import update_planner_statistics
+
+    with _migration_lock():
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        call_command("migrate", interactive=False, verbosity=0)
+    if pending:
+        # A data migration rewrites whole tables (e.g. every client's caseload place): the
+        # planner would otherwise count the dead row versions too until autovacuum runs.
+        update_planner_statistics()
 
 
-def serve(host: str, port: int) -> None:
-    from waitress import serve as waitress_serve
+@contextlib.contextmanager
+def _migration_lock() -> Iterator[None]:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield  # SQLite: one host, and a write transaction locks the whole file anyway
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
+
+
+def check_cache() -> None:
+    """With REDIS_URL, fail at start, in one line, when Redis cannot be reached: not at the
+    first link a client opens."""
+    if not os.environ.get("REDIS_URL"):
+        return
+    from django.core.cache import cache
+
+    try:
+        cache.get("alliance-start")
+    except Exception as exc:
+        raise ImproperlyConfigured(f"REDIS_URL: the cache cannot be reached: {exc}") from None
+
+
+def serve(host: str, port: int, workers: int = 1) -> None:
+    from django.db import connections
 
     from alliance.web.wsgi import application
 
-    print(f"Alliance Monitor at http://{host}:{port}/  (Ctrl-C stops)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=8, ident="alliance")
+    # No connection opened here (migrations, the demo's data) is carried into a worker.
+    connections.close_all()
+    address = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+    if workers > 1:
+        _serve_gunicorn(application, host, port, workers, address)
+        return
+    from waitress.server import create_server
+
+    logging.basicConfig()  # waitress's warnings (e.g. a queue of waiting requests) on stderr
+    server = create_server(application, host=host, port=port, threads=THREADS, ident="alliance")
+    # Printed once the socket listens, so a script that waits for the line can connect.
+    print(f"Alliance Monitor at {address}  (one process; Ctrl-C stops)", flush=True)
+    server.run()
 
 
-def run_serve(host: str, port: int) -> int:
+def _serve_gunicorn(application: Any, host: str, port: int, workers: int, address: str) -> None:
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    def ready(_arbiter: Any) -> None:
+        print(f"Alliance Monitor at {address}  ({workers} worker processes; Ctrl-C stops)",
+              flush=True)  # fmt: skip
+
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": WORKER_THREADS,
+        # The app is loaded here, once, and the workers are forked from it: the same
+        # settings (a development key included) in every worker.
+        "preload_app": True,
+        # Several servers may run side by side under one account; none is steered at run
+        # time through a shared control socket.
+        "control_socket_disable": True,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "alliance",
+        "when_ready": ready,
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+
+
+def run_serve(host: str, port: int, workers: int | None = None) -> int:
+    count = checked_workers(workers)
     setup_django()
+    check_cache()
     migrate()
-    serve(host, port)
+    serve(host, port, count)
     return 0
 
 
-def run_demo(host: str, port: int, password: str | None) -> int:
+def run_demo(host: str, port: int, password: str | None, workers: int | None = None) -> int:
+    count = checked_workers(workers)
     # The demo's shared, printed password is for looking around, not for real records:
     # two-factor sign-in is relaxed for it (never in production, see settings).
     os.environ["ALLIANCE_RELAX_MFA"] = "demo"
     setup_django()
+    check_cache()
     migrate()
     from alliance.care.services.demo import DEMO_USERS, create_demo
 
@@ -53,5 +205,5 @@ def run_demo(host: str, port: int, password: str | None) -> int:
     print(f"Demo organization with {clients} clients. Logins (password: {password}):")
     for username, role in DEMO_USERS:
         print(f"  {username:<11} {role}")
-    serve(host, port)
+    serve(host, port, count)
     return 0

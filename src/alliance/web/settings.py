@@ -108,7 +108,20 @@ TEMPLATES = [
 
 _database_url = env_str("DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Persistent connections (one per serving thread, reopened after 10 minutes so that a
+    # backend's memory does not grow for ever), checked before each request reuses them, so a
+    # restarted server costs a reconnect instead of an error.
+    _database = dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compilation only costs in this app: its queries are lookups and joins, and the
+        # compiling is paid again at every execution. Forced at 5,000 clients, it turned the
+        # caseload's two queries (under 1 ms each) into 2.6-2.8 ms ones, added 30-50 ms to
+        # the refit's read of the forms, and sped none up; left on, it would start by itself
+        # once an estimate passes jit_above_cost, for that read at about 20,000 clients
+        # (`bench/bench_web.py --database-url URL --explain` prints the plans).
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
@@ -122,6 +135,24 @@ else:
             },
         }
     }
+
+# The cache holds the link-guess counters (and nothing a page needs): they are limits, so
+# they must be shared by every serving process. REDIS_URL (e.g. redis://127.0.0.1:6379/0;
+# ALLIANCE_CACHE_PREFIX keeps installs that share one Redis apart): Django's Redis backend,
+# whose counters are atomic. Without it, this process's own memory, which is why `alliance
+# serve` refuses more than one worker without REDIS_URL. Sign-in lockout (django-axes) and
+# sessions live in the database, shared either way.
+_redis_url = env_str("REDIS_URL")
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": env_str("ALLIANCE_CACHE_PREFIX", "alliance"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

@@ -1,6 +1,12 @@
 """The organization's expected-response reference: fitted from its own episodes, stored,
 and lent to the monitoring of each client (not_on_track) and to the chart's expected band.
 
+Cross-fitted: the clients are split in two halves by a stable hash of their id, a reference
+is fitted on each half, and each client gets the OTHER half's, so no client is monitored
+against a model fitted with their own data (`alliance.analytics.cross_fit`). A reference
+stored before the split (a single one) still loads and serves every client until the next
+refit.
+
 With too few episodes a measure has no model and monitoring uses its rule fallback; the
 chart then draws no band.
 """
@@ -10,33 +16,34 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from alliance.analytics.cross_fit import (
+    cross_fitted_reference,
+    reference_for,
+    reference_from_data,
+    reference_to_data,
+)
 from alliance.measures import Score
 from alliance.monitoring import MonitoringConfig, ScoredAdministration, ScoredEpisode
 from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
-from alliance.monitoring.trajectory import (
-    Reference,
-    reference_from_dict,
-    reference_from_episodes,
-    reference_to_dict,
-)
+from alliance.monitoring.trajectory import Reference
 
 from ..models import Administration, CaseloadReference, Organization
 
 
 def refit_organization_reference(organization: Organization) -> CaseloadReference:
-    """Fit the reference from the organization's stored episodes and save it."""
-    forms: dict[int, list[ScoredAdministration]] = defaultdict(list)
+    """Fit the cross-fitted reference from the organization's stored episodes and save it."""
+    forms: dict[tuple[int, int], list[ScoredAdministration]] = defaultdict(list)
     rows = (
         Administration.objects.filter(
             session__episode__client__organization=organization, amended_by__isnull=True
         )
         .filter(instrument__in=[*SYMPTOM_INSTRUMENTS, "srs"])
         .order_by("session__episode", "session__number", "id")
-        .values_list("session__episode", "session__number", "instrument", "score", "respondent",
-                     "session__held_on")
+        .values_list("session__episode__client", "session__episode", "session__number",
+                     "instrument", "score", "respondent", "session__held_on")
     )  # fmt: skip
-    for episode_id, number, instrument, record, respondent, held_on in rows:
-        forms[episode_id].append(
+    for client_id, episode_id, number, instrument, record, respondent, held_on in rows:
+        forms[client_id, episode_id].append(
             ScoredAdministration(
                 number,
                 instrument,
@@ -45,19 +52,25 @@ def refit_organization_reference(organization: Organization) -> CaseloadReferenc
                 held_on,
             )
         )
-    episodes = [ScoredEpisode.of(str(pk), series) for pk, series in forms.items()]
-    reference = reference_from_episodes(episodes)
+    # Split by the client's id (its primary key), the id `client_reference` is asked with:
+    # all of a client's episodes fall in one half.
+    episodes = [ScoredEpisode.of(str(client), series) for (client, _), series in forms.items()]
+    reference = cross_fitted_reference(episodes)
     stored, _ = CaseloadReference.objects.update_or_create(
         organization=organization,
-        defaults={"data": reference_to_dict(reference), "episodes": len(episodes)},
+        defaults={"data": reference_to_data(reference), "episodes": len(episodes)},
     )
     return stored
 
 
 def client_reference(client_id: int) -> Reference | None:
-    """The reference of the client's organization, if one has been fitted."""
+    """The reference the client is monitored against: the other half's model of their
+    organization's (or a single stored reference, from before the split), if one has been
+    fitted."""
     row = CaseloadReference.objects.filter(organization__clients=client_id).first()
-    return reference_from_dict(row.data) if row is not None else None
+    if row is None:
+        return None
+    return reference_for(reference_from_data(row.data), str(client_id))
 
 
 def expected_band(

@@ -1,6 +1,7 @@
 """`alliance manage refit_reference [--organization SLUG]`: refit each organization's
 expected-response reference from its episodes and recompute every episode's signals
-against it (nightly, or after an import)."""
+against it (nightly, or after an import); then update the query planner's statistics
+(ANALYZE), since an import or the recomputed signals change the tables' sizes at once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from alliance.care.models import Organization
+from alliance.care.services.demo import update_planner_statistics
 from alliance.care.services.reference import refit_organization_reference
 from alliance.care.services.signals import refresh_all_signals
 from alliance.monitoring.trajectory import reference_from_dict
@@ -36,3 +38,5 @@ class Command(BaseCommand):
                 f"trajectories for {', '.join(fitted) or 'no measure (too few episodes)'}; "
                 f"signals recomputed for {episodes} episodes"
             )
+        update_planner_statistics()
+        self.stdout.write("query planner statistics updated (ANALYZE)")
