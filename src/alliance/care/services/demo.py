@@ -11,11 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from alliance.monitoring.trajectory import reference_from_episodes, reference_to_dict
 from alliance.synthetic import generate_caseload
 
 from ..models import (
-    CaseloadReference,
     Client,
     Episode,
     Membership,
@@ -25,7 +23,9 @@ from ..models import (
 )
 from .acknowledgements import acknowledge_signal
 from .administrations import import_episode_forms
+from .reference import refit_organization_reference
 from .ruptures import MARKERS, record_outcome, record_repair_step, record_rupture
+from .signals import refresh_all_signals
 
 DEMO_USERS = (
     ("clinician1", Membership.Role.CLINICIAN),
@@ -87,13 +87,6 @@ def _create_demo(
         if organization.clients.exists():
             return organization, False
         caseload = generate_caseload(2 * clients_per_clinician, seed=seed, clinicians=2)
-        # The clinic's expected-response reference, from its own histories, before they are
-        # stored, so that their signals are computed against it.
-        reference = reference_from_episodes(caseload.episodes)
-        CaseloadReference.objects.update_or_create(
-            organization=organization,
-            defaults={"data": reference_to_dict(reference), "episodes": len(caseload.episodes)},
-        )
         for index, scored in enumerate(caseload.episodes):
             clinician = accounts["clinician1" if index % 2 == 0 else "clinician2"]
             client = Client.objects.create(
@@ -107,6 +100,11 @@ def _create_demo(
                 episode=episode,
                 forms=((a.session_number, a.date, a.instrument, a.score) for a in scored),
             )
+        # The clinic's expected-response reference, fitted from its own histories in two
+        # halves (no client judged by a model fitted on their own data), then every signal
+        # computed against it, as a nightly refit does.
+        refit_organization_reference(organization)
+        refresh_all_signals(organization)
         _record_clinical_work(organization)
         return organization, True
 
