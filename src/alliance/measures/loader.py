@@ -157,13 +157,24 @@ def check_site_cutoffs(cutoffs: Mapping[str, object], source: str) -> dict[str, 
                 raise DefinitionError(source, where, "is a safety cutoff and cannot be changed")
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise DefinitionError(source, where, "must be a number")
-            if not math.isfinite(value) or not d.total_min <= value <= d.total_max:
+            number = finite_float(value)
+            if number is None or not d.total_min <= number <= d.total_max:
                 raise DefinitionError(
                     source, where, f"must lie within the total's range {d.total_min:g}-"
                     f"{d.total_max:g}"
                 )  # fmt: skip
-            checked.setdefault(instrument, {})[name] = float(value)
+            checked.setdefault(instrument, {})[name] = number
     return checked
+
+
+def finite_float(value: int | float) -> float | None:
+    """`value` as a finite float, or None: NaN, an infinity, or a whole number too large for
+    a float (on which `math.isfinite` and `float` raise OverflowError)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_cutoff_overrides(texts: list[str]) -> dict[str, dict[str, float]]:

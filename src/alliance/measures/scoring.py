@@ -17,7 +17,7 @@ from typing import Any
 
 from .definition import Comparison, Definition
 from .errors import ScoringError
-from .loader import generation, get_definition
+from .loader import finite_float, generation, get_definition
 
 Number = int | float
 
@@ -192,8 +192,13 @@ def score(
 
 
 def _cutoffs(key: _Key, overrides: Mapping[str, float] | None) -> dict[str, float]:
-    if not overrides:
+    if overrides is None:
         return key.cutoffs
+    if not isinstance(overrides, Mapping):
+        raise ScoringError(
+            "bad_threshold",
+            f"cutoffs must map a cutoff name to a number, got {type(overrides).__name__}",
+        )
     merged = dict(key.cutoffs)
     for name, value in overrides.items():
         if name not in key.cutoffs:
@@ -209,10 +214,14 @@ def _cutoffs(key: _Key, overrides: Mapping[str, float] | None) -> dict[str, floa
                 "may make less sensitive",
             )
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ScoringError("bad_threshold", f"cutoff {name!r} must be a number")
-        if not math.isfinite(value):
+            raise ScoringError(
+                "bad_threshold",
+                f"cutoff {name!r} must be a number, got {type(value).__name__} {value!r}",
+            )
+        limit = finite_float(value)
+        if limit is None:
             raise ScoringError("bad_threshold", f"cutoff {name!r} must be a finite number")
-        merged[name] = float(value)
+        merged[name] = limit
     return merged
 
 

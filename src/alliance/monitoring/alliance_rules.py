@@ -144,13 +144,16 @@ def _drop(
     reliable = config.srs_reliable_change
     beyond = fall > reliable
     if beyond:
-        said = f"fell sharply, by {fall:g} points"
+        said = f"fell sharply, by {fall:g} points, from session {previous.session_number}"
         action = (
             "Raise it today: 'your rating is much lower than last time; I'd like to understand "
             "what happened in this session.' Listen without defending."
         )
     else:
-        said = f"is {fall:g} point{'s' if fall != 1 else ''} lower"
+        said = (
+            f"is {fall:g} point{'s' if fall != 1 else ''} lower than at session "
+            f"{previous.session_number}"
+        )
         action = (
             "Worth a word if time allows: 'your rating is a little lower today; was anything "
             "different about this session?'"
@@ -173,10 +176,7 @@ def _drop(
             "reliable_change": reliable,
             "beyond_reliable_change": beyond,
         },
-        explanation=(
-            f"The session rating {said} than at session {previous.session_number} "
-            f"({previous.total:g} to {a.total:g})."
-        ),
+        explanation=f"The session rating {said} ({previous.total:g} to {a.total:g}).",
         suggested_action=action,
     )
 

@@ -129,6 +129,10 @@ class MonitoringConfig:
                 raise ValueError(f"{item.name} must not be negative")
         if self.rupture_sd <= 0 or self.perfect_streak_sessions < 1:
             raise ValueError("rupture_sd and perfect_streak_sessions must be positive")
+        # An SD of 0 would put the rupture bar at 0, making every fall of the minimum a
+        # rupture (the caseload's own figure of 0 is ignored for the same reason).
+        if self.rupture_default_pooled_sd <= 0 or self.rupture_pooled_sd == 0:
+            raise ValueError("rupture_pooled_sd and rupture_default_pooled_sd must be positive")
         if self.rupture_method not in ("level", "previous"):
             raise ValueError("rupture_method must be 'level' or 'previous'")
         if self.decline_window < 3 or self.rupture_min_sessions < 2:
