@@ -56,10 +56,14 @@ def test_it_overrides_the_named_ors_cutoff() -> None:
     assert score("ors", answers, cutoffs={"clinical": 24.1}).flags == ("clinical_range",)
 
 
-@pytest.mark.parametrize("value", ["36", b"36", None, [36], {"v": 36}])
-def test_it_refuses_a_cutoff_that_is_not_a_number(value: object) -> None:
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [("36", "str '36'"), (b"36", "bytes b'36'"), (None, "NoneType None"), ([36], "list [36]"),
+     ({"v": 36}, "dict {'v': 36}")],
+)  # fmt: skip
+def test_it_refuses_a_cutoff_that_is_not_a_number(value: object, got: str) -> None:
     error = refused({"alliance_concern": value})
-    assert error.message.startswith("cutoff 'alliance_concern' must be a number, got ")
+    assert error.message == f"cutoff 'alliance_concern' must be a number, got {got}"
 
 
 @pytest.mark.parametrize("value", [True, False])
@@ -73,10 +77,13 @@ def test_it_refuses_a_cutoff_that_is_not_finite(value: float) -> None:
     assert error.message == "cutoff 'alliance_concern' must be a finite number"
 
 
-@pytest.mark.parametrize("overrides", [["alliance_concern"], "alliance_concern=36", 36.0])
-def test_it_refuses_cutoffs_that_are_not_a_mapping(overrides: object) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "got"), [(["alliance_concern"], "list"), ("alliance_concern=36", "str"),
+                           (36.0, "float")],
+)  # fmt: skip
+def test_it_refuses_cutoffs_that_are_not_a_mapping(overrides: object, got: str) -> None:
     error = refused(overrides)
-    assert error.message.startswith("cutoffs must map a cutoff name to a number, got ")
+    assert error.message == f"cutoffs must map a cutoff name to a number, got {got}"
 
 
 def test_it_refuses_an_unknown_cutoff_and_names_the_known_ones() -> None:
@@ -85,6 +92,9 @@ def test_it_refuses_an_unknown_cutoff_and_names_the_known_ones() -> None:
         "srs has no cutoff named 'alliance_concer'; its cutoffs: alliance_concern"
     )
     assert refused({1: 35.9}).code == "bad_threshold"
+    assert refused({"case": 9}, "phq-9", PHQ_ITEM9).message == (
+        "phq-9 has no cutoff named 'case'; its cutoffs: caseness, self_harm_item"
+    )
 
 
 def test_it_refuses_to_move_the_safety_cutoff() -> None:

@@ -55,6 +55,10 @@ WAI_SR_BOND = 'items = ["3", "5", "7", "9"]'
      ("phq-9", [("max = 4\n", "max = -1\n")], "bands.minimal", "max is below min"),
      ("ors", [("[cutoffs]\n", '[[bands]]\nlabel = "all"\nmin = 0\nmax = 40\n\n[cutoffs]\n')],
       "bands", "only instruments with whole-number totals have bands here"),
+     ("gad-7", [('wording = "Trouble relaxing"\n', "")], "items",
+      "a public-domain instrument ships the wording of every item"),
+     ("srs", [('label = "Overall: today', 'wording = "x"\nlabel = "Overall: today')], "licence",
+      "site-licensed instruments ship no wording or stem"),
      ("srs", [("step = 0.1", "step = 0.5")], "scale",
       "Value error, step must divide the line evenly and be 1, 0.1, 0.01 ...")],
 )  # fmt: skip

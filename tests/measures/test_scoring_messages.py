@@ -45,7 +45,9 @@ def refused(instrument: Any, answers: Any, **kwargs: Any) -> ScoringError:
       "phq-9 item 4: 1.5 is not on the scale; it must be one of the answer points (0 Not at "
       "all, 1 Several days, 2 More than half the days, 3 Nearly every day)"),
      ("srs", {"1": 9.0, "2": 9.0, "3": 9.0, "4": None}, "wrong_type", "4",
-      "srs item 4: the answer must be a number, got NoneType None")],
+      "srs item 4: the answer must be a number, got NoneType None"),
+     ("srs", {"1": 9.0, "2": 9.0, "3": "9", "4": 9.0}, "wrong_type", "3",
+      "srs item 3: the answer must be a number, got str '9'")],
 )  # fmt: skip
 def test_it_says_why_it_refuses(
     instrument: Any, answers: Any, code: str, item: str | None, message: str

@@ -43,6 +43,8 @@ def test_it_takes_a_sites_cutoffs_as_numbers() -> None:
      ({"srs": 35.9}, "srs", "must be a table of name = number"),
      ({"srs": {"concern": 35.9}}, "srs.concern", "is not a cutoff of srs (alliance_concern)"),
      ({"wai": {"weak": 100}}, "wai.weak", "is not a cutoff of wai (none)"),
+     ({"phq-9": {"case": 9}}, "phq-9.case",
+      "is not a cutoff of phq-9 (caseness, self_harm_item)"),
      ({"phq-9": {"self_harm_item": 2}}, "phq-9.self_harm_item",
       "is a safety cutoff and cannot be changed"),
      ({"srs": {"alliance_concern": "35.9"}}, "srs.alliance_concern", "must be a number"),
@@ -145,7 +147,8 @@ def test_it_parses_cutoffs_given_on_the_command_line() -> None:
 @pytest.mark.parametrize(
     "text",
     ["srs.alliance_concern", "alliance_concern=35.9", ".alliance_concern=35.9", "srs.=35.9",
-     "srs.alliance_concern=high", "srs.alliance_concern=nan", "srs.alliance_concern=inf", ""],
+     "srs.alliance_concern=high", "srs.alliance_concern=nan", "srs.alliance_concern=inf", "",
+     "srs.alliance_concern=35=9"],
 )  # fmt: skip
 def test_it_refuses_a_command_line_cutoff_it_cannot_read(text: str) -> None:
     with pytest.raises(DefinitionError) as caught:

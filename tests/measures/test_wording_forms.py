@@ -80,6 +80,10 @@ def test_labels_stand_in_until_wording_is_installed(tmp_path: Path) -> None:
       "needs an [items] table of item id = text"),
      ('instrument = "srs"\nlanguage = "en"\nsource = "S"\n[items]\n"1" = "R"\n"5" = "X"\n',
       "item ids do not match srs (items 1..4): missing items 2, 3, 4; items not in srs: 5"),
+     ('instrument = "wai-sr"\nlanguage = "en"\nsource = "S"\n[items]\n'
+      + "".join(f'"{n}" = "t"\n' for n in (1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14)),
+      "item ids do not match wai-sr (items 1..12): missing items 2, 10; items not in wai-sr: "
+      "13, 14"),
      ('instrument = "srs"\nlanguage = "en"\nsource = "S"\n' + SRS_ITEMS.replace('"G"', '" "'),
       "item 2 must be non-empty text"),
      ('instrument = "gad-7"\nlanguage = "en"\nsource = "S"\nhigh_anchor = "x"\n[items]\n'

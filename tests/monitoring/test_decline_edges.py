@@ -7,7 +7,7 @@ from __future__ import annotations
 from alliance.monitoring import MonitoringConfig
 from alliance.monitoring.alliance_rules import alliance_signals
 
-from .builders import srs_series
+from .builders import srs, srs_series
 
 
 def declines(
@@ -45,3 +45,15 @@ def test_a_low_point_before_the_slide_does_not_hide_it() -> None:
 def test_a_single_step_as_large_as_the_threshold_is_a_drop_not_a_slide() -> None:
     assert declines(40.0, 39.5, 39.0, 36.5) == []  # one step of 2.5
     assert declines(40.0, 39.5, 39.0, 36.6) == [(4, 1, 3.4)]  # steepest 2.4
+
+
+def test_the_trend_is_read_against_session_numbers() -> None:
+    # The same ratings: session after session they slide; with the high ones back after a
+    # long gap (sessions 9 to 15) the trend over time rises a little, and that is no slide.
+    totals = (38.5, 36.6, 35.9, 36.0, 36.8, 38.5, 37.6, 35.9)
+    assert declines(*totals) == [(8, 1, 2.6)]
+    sessions = (2, 4, 5, 7, 9, 15, 16, 18)
+    gaps = alliance_signals(
+        [srs(n, t) for n, t in zip(sessions, totals, strict=True)], MonitoringConfig()
+    )
+    assert [s for s in gaps if s.kind == "alliance_decline"] == []

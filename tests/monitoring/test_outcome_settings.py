@@ -4,6 +4,8 @@ one without a caseness cutoff too (the SRS)."""
 
 from __future__ import annotations
 
+import pytest
+
 from alliance.monitoring import MonitoringConfig
 from alliance.monitoring.outcomes import episode_outcome, instrument_outcome
 
@@ -34,3 +36,9 @@ def test_it_takes_an_instrument_without_a_caseness_cutoff() -> None:
     assert outcome is not None
     assert (outcome.category, outcome.improvement, outcome.caseness) == ("improved", 4.5, None)
     assert (outcome.case_at_start, outcome.case_at_end) == (None, None)
+
+
+def test_it_refuses_a_series_that_mixes_instruments() -> None:
+    with pytest.raises(ValueError) as caught:
+        instrument_outcome([phq9(1, 14), gad7(2, 9)])
+    assert str(caught.value) == "an outcome is of one instrument: the series mixes instruments"
