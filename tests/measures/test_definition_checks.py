@@ -78,7 +78,7 @@ def test_it_accepts_a_band_of_a_single_total(tmp_path: Path) -> None:
     assert [(b.min, b.max) for b in load_definition(path).bands][:2] == [(0, 0), (1, 9)]
 
 
-def test_an_inconsistency_says_its_message() -> None:
+def test_it_gives_an_inconsistency_its_message() -> None:
     problem = Inconsistency("bands", "max is below min")
     assert (str(problem), problem.field, problem.message) == (
         "max is below min", "bands", "max is below min",

@@ -11,7 +11,7 @@ from alliance.measures import DefinitionError, ScoringError, WordingError
 from alliance.measures.answers_json import MAX_BYTES, parse_answers
 
 
-def test_a_definition_error_names_file_field_and_detail() -> None:
+def test_it_names_file_field_and_detail_in_a_definition_error() -> None:
     error = DefinitionError("srs.toml", "scale", "step must divide the line")
     assert (error.code, error.source, error.field, error.detail) == (
         "bad_definition", "srs.toml", "scale", "step must divide the line",
@@ -20,7 +20,7 @@ def test_a_definition_error_names_file_field_and_detail() -> None:
     assert error.problems == (Problem("scale", "step must divide the line", "bad_definition"),)
 
 
-def test_a_wording_error_names_file_and_detail() -> None:
+def test_it_names_file_and_detail_in_a_wording_error() -> None:
     error = WordingError("srs.de.toml", "needs an [items] table")
     assert (error.code, error.source, error.detail) == (
         "bad_wording", "srs.de.toml", "needs an [items] table",
@@ -28,7 +28,7 @@ def test_a_wording_error_names_file_and_detail() -> None:
     assert error.message == "srs.de.toml: needs an [items] table"
 
 
-def test_a_scoring_error_is_its_own_problem_unless_it_lists_others() -> None:
+def test_it_makes_a_scoring_error_its_own_problem_unless_it_lists_others() -> None:
     error = ScoringError("off_scale", "srs item 2: 5.05 is not on the scale", item="2")
     assert error.problems == (Problem("2", "srs item 2: 5.05 is not on the scale", "off_scale"),)
     listed = (Problem("1", "a", "out_of_range"), Problem("4", "b", "missing_item"))

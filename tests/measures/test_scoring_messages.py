@@ -84,7 +84,7 @@ def test_it_holds_subscale_means_to_two_decimals() -> None:
     [("at_or_below", True, True, False), ("below", True, False, False),
      ("at_or_above", False, True, True), ("above", False, False, True)],
 )  # fmt: skip
-def test_each_comparison_holds_at_its_edge(
+def test_it_holds_each_comparison_at_its_edge(
     comparison: Any, below: bool, at: bool, above: bool
 ) -> None:
     assert [_compare(v, comparison, 25.0) for v in (24.9, 25.0, 25.1)] == [below, at, above]

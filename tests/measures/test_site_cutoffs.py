@@ -112,12 +112,12 @@ def test_it_reads_the_file_in_the_sites_data_folder(
     assert score("srs", AT_36).flags == ("alliance_concern",)
 
 
-def test_without_a_setting_the_data_folder_is_the_users(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_uses_the_users_data_folder_without_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ALLIANCE_DATA_DIR", raising=False)
     assert data_dir().name == "alliance-monitor"
 
 
-def test_scoring_follows_every_change_of_the_cutoffs_in_force() -> None:
+def test_it_scores_by_every_change_of_the_cutoffs_in_force() -> None:
     before = generation()
     with site_cutoffs({"srs": {"alliance_concern": 35.9}}):
         assert generation() != before

@@ -24,7 +24,7 @@ def write(tmp_path: Path, text: str, name: str = "wording.toml") -> Path:
     return path
 
 
-def test_installed_wording_fills_what_it_leaves_out_from_the_definition(tmp_path: Path) -> None:
+def test_it_fills_what_installed_wording_leaves_out_from_the_definition(tmp_path: Path) -> None:
     install_wording(write(tmp_path, SRS_DE), base=tmp_path / "site")
     scale = definitions()["srs"].scale
     assert form_text("srs", "de", base=tmp_path / "site") == FormText(
@@ -36,7 +36,7 @@ def test_installed_wording_fills_what_it_leaves_out_from_the_definition(tmp_path
     assert [p.name for p in (tmp_path / "site" / "wording").iterdir()] == ["srs.de.toml"]
 
 
-def test_installed_wording_without_instructions_keeps_the_definitions(tmp_path: Path) -> None:
+def test_it_keeps_the_definitions_instructions_when_wording_has_none(tmp_path: Path) -> None:
     text = 'instrument = "srs"\nlanguage = "en"\nsource = "S"\n' + SRS_ITEMS
     install_wording(write(tmp_path, text), base=tmp_path)
     shown = form_text("srs", base=tmp_path)
@@ -45,7 +45,7 @@ def test_installed_wording_without_instructions_keeps_the_definitions(tmp_path: 
 
 
 @pytest.mark.parametrize("instrument", ["phq-9", "gad-7"])
-def test_public_domain_wording_ships_in_english(tmp_path: Path, instrument: str) -> None:
+def test_it_ships_public_domain_wording_in_english(tmp_path: Path, instrument: str) -> None:
     d = definitions()[instrument]
     assert form_text(instrument, base=tmp_path) == FormText(
         instrument=instrument, language="en", instructions=d.stem or "",
@@ -54,7 +54,7 @@ def test_public_domain_wording_ships_in_english(tmp_path: Path, instrument: str)
     )  # fmt: skip
 
 
-def test_labels_stand_in_until_wording_is_installed(tmp_path: Path) -> None:
+def test_it_shows_labels_until_wording_is_installed(tmp_path: Path) -> None:
     d = definitions()["srs"]
     shown = form_text("srs", "fr", base=tmp_path)
     assert shown == FormText(

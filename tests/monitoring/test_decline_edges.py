@@ -37,17 +37,17 @@ def test_it_starts_a_slide_at_the_highest_rating_not_a_later_lower_one() -> None
     assert declines(40.0, 38.0, 39.5, 39.0, 38.3, 37.0) == [(6, 1, 3.0)]
 
 
-def test_a_low_point_before_the_slide_does_not_hide_it() -> None:
+def test_it_sees_a_slide_past_a_low_point_before_it() -> None:
     # From session 1 today is not the lowest (35 at session 2): the slide starts at 3.
     assert declines(40.0, 35.0, 39.5, 39.0, 38.5, 38.0, 37.0) == [(7, 3, 2.5)]
 
 
-def test_a_single_step_as_large_as_the_threshold_is_a_drop_not_a_slide() -> None:
+def test_it_calls_a_single_step_as_large_as_the_threshold_a_drop_not_a_slide() -> None:
     assert declines(40.0, 39.5, 39.0, 36.5) == []  # one step of 2.5
     assert declines(40.0, 39.5, 39.0, 36.6) == [(4, 1, 3.4)]  # steepest 2.4
 
 
-def test_the_trend_is_read_against_session_numbers() -> None:
+def test_it_reads_the_trend_against_session_numbers() -> None:
     # The same ratings: session after session they slide; with the high ones back after a
     # long gap (sessions 9 to 15) the trend over time rises a little, and that is no slide.
     totals = (38.5, 36.6, 35.9, 36.0, 36.8, 38.5, 37.6, 35.9)

@@ -69,11 +69,20 @@ def test_it_judges_each_instrument_in_its_own_direction(
     assert len(found) == (1 if off else 0)
 
 
-def test_an_exact_limit_is_within_the_expected_range() -> None:
+def test_it_counts_an_exact_limit_within_the_expected_range() -> None:
     exact = ExpectedTrajectory("phq-9", 2.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 6.25, 40, 400)
     config = MonitoringConfig(trajectory_z=1.2)  # 10 + 1.2 x 2.5 = 13
     assert not_on_track_signals([phq9(1, 16), phq9(3, 13)], config, exact) == []
     assert len(not_on_track_signals([phq9(1, 16), phq9(3, 14)], config, exact)) == 1
+    ors_exact = ExpectedTrajectory("ors", 5.0, 0.8, 0.0, 0.0, 0.0, 0.0, 0.0, 6.25, 40, 400)
+    # 21 - 1.2 x 2.5 = 18
+    assert not_on_track_signals([ors(1, 20.0), ors(3, 18.0)], config, ors_exact) == []
+    assert len(not_on_track_signals([ors(1, 20.0), ors(3, 17.9)], config, ors_exact)) == 1
+
+
+def test_it_gives_a_small_sd_for_a_small_predicted_variance() -> None:
+    narrow = ExpectedTrajectory("phq-9", 2.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 40, 400)
+    assert narrow.expected(16, 4) == (10.0, 0.5)
 
 
 def test_it_predicts_from_intake_session_and_both_random_effects() -> None:
@@ -84,7 +93,7 @@ def test_it_predicts_from_intake_session_and_both_random_effects() -> None:
     assert sd == pytest.approx(math.sqrt(2.0 - 2 * 0.3 * t + 0.5 * t * t + 1.5))
 
 
-def test_the_rule_fallback_words_a_score_no_better_than_intake() -> None:
+def test_it_words_the_rule_fallback_for_a_score_no_better_than_intake() -> None:
     series = [phq9(4, 14), phq9(5, 15), phq9(6, 14), phq9(7, 13)]  # counted from session 4
     assert said(series, None) == [{
         "kind": "not_on_track", "session": 6, "instrument": "phq-9", "severity": "warning",
@@ -101,6 +110,19 @@ def test_the_rule_fallback_words_a_score_no_better_than_intake() -> None:
     ("later", "off"),
     [(20.0, True), (19.9, True), (20.1, False), (25.0, False)],  # 25: out of the clinical range
 )
-def test_the_rule_fallback_reads_the_ors_upwards(later: float, off: bool) -> None:
+def test_it_reads_the_ors_upwards_in_the_rule_fallback(later: float, off: bool) -> None:
     found = said([ors(1, 20.0), ors(2, 20.0), ors(3, later)], None)
     assert [s["session"] for s in found] == ([3] if off else [])
+
+
+@pytest.mark.parametrize(
+    ("series", "off"),
+    [([ors(1, 26.0), ors(2, 26.0), ors(3, 25.0)], False),  # 25 is out of the clinical range
+     ([ors(1, 26.0), ors(2, 26.0), ors(3, 24.9)], True),
+     ([phq9(1, 10), phq9(2, 10), phq9(3, 10)], True),  # PHQ-9 10 is in it
+     ([phq9(1, 10), phq9(2, 10), phq9(3, 9)], False)],
+)  # fmt: skip
+def test_it_holds_the_caseness_cutoff_from_both_sides_in_the_rule_fallback(
+    series: list[ScoredAdministration], off: bool
+) -> None:
+    assert [s["session"] for s in said(series, None)] == ([3] if off else [])

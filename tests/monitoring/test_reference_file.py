@@ -89,8 +89,18 @@ def test_it_refuses_a_reference_with_a_figure_it_cannot_use(
     assert str(caught.value) == message
 
 
-def test_a_negative_covariance_is_a_figure_it_can_use() -> None:
+def test_it_uses_a_negative_covariance() -> None:
     assert reference_from_dict(fields()).trajectories["phq-9"] == CURVE  # re_cov -0.1
+
+
+def test_it_uses_variances_of_zero_and_a_small_pooled_sd() -> None:
+    # A boundary fit (a random effect with no variance) still predicts.
+    zero = reference_from_dict(
+        fields(re_intercept_var=0.0, re_slope_var=0.0) | {"pooled_srs_sd": 0.5}
+    )
+    assert zero.pooled_srs_sd == 0.5
+    curve = zero.trajectories["phq-9"]
+    assert curve is not None and (curve.re_intercept_var, curve.re_slope_var) == (0.0, 0.0)
 
 
 def test_it_names_the_file_that_is_not_a_reference(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ def found(*totals: float, config: MonitoringConfig | None = None) -> list[dict[s
     return [{"session": s.session_number, **s.evidence} for s in signals]
 
 
-def test_the_level_method_counts_the_clients_own_sd_from_four_earlier_ratings() -> None:
+def test_it_counts_the_clients_own_sd_from_four_earlier_ratings_by_level() -> None:
     (three,) = found(38.0, 38.4, 38.0, 33.9)
     (four,) = found(38.0, 38.4, 38.0, 38.4, 33.9)
     assert (three["session"], three["sd_basis"]) == (4, "caseload")
@@ -30,7 +30,7 @@ def test_the_level_method_counts_the_clients_own_sd_from_four_earlier_ratings() 
     assert three["sd"] == four["sd"] == pytest.approx(CASELOAD_LEVEL_SD)  # own 0.2 is smaller
 
 
-def test_the_previous_method_counts_the_clients_own_sd_from_four_earlier_changes() -> None:
+def test_it_counts_the_clients_own_sd_from_four_earlier_changes_by_previous() -> None:
     previous = MonitoringConfig(rupture_method="previous")
     (three,) = found(38.0, 38.4, 38.0, 38.4, 33.9, config=previous)
     (four,) = found(38.0, 38.4, 38.0, 38.4, 38.0, 33.9, config=previous)
@@ -40,7 +40,7 @@ def test_the_previous_method_counts_the_clients_own_sd_from_four_earlier_changes
     )  # fmt: skip
 
 
-def test_the_previous_method_holds_a_volatile_client_to_their_own_sd_of_changes() -> None:
+def test_it_holds_a_volatile_client_to_their_own_sd_of_changes_by_previous() -> None:
     config = MonitoringConfig(rupture_method="previous", rupture_sd=1.0, rupture_min_drop=4.0)
     (rupture,) = found(35.0, 39.0, 35.5, 39.5, 36.0, 39.0, 34.0, config=config)
     own = statistics.stdev([4.0, -3.5, 4.0, -3.5, 3.0])  # 3.95, above the caseload's 2.0
@@ -49,7 +49,7 @@ def test_the_previous_method_holds_a_volatile_client_to_their_own_sd_of_changes(
     assert rupture["sd_basis"] == "stricter of own and caseload"
 
 
-def test_the_previous_method_leaves_the_fall_into_an_earlier_rupture_out_of_the_own_sd() -> None:
+def test_it_leaves_the_fall_into_an_earlier_rupture_out_of_the_own_sd() -> None:
     config = MonitoringConfig(rupture_method="previous", rupture_sd=1.0, rupture_pooled_sd=0.5)
     first, second = found(38.0, 38.4, 38.0, 38.4, 38.0, 31.0, 33.0, 35.0, 37.0, 33.5, config=config)
     assert (first["session"], first["drop"]) == (6, 7.0)
@@ -58,7 +58,7 @@ def test_the_previous_method_leaves_the_fall_into_an_earlier_rupture_out_of_the_
     assert second["sd"] == pytest.approx(statistics.stdev([0.4, -0.4, 0.4, -0.4, 2, 2, 2]))
 
 
-def test_the_level_method_leaves_an_earlier_rupture_out_of_the_level_and_its_sd() -> None:
+def test_it_leaves_an_earlier_rupture_out_of_the_level_and_its_sd() -> None:
     # With the 30 counted, the client's own SD would be 2.7 and the second fall of 3.6 would
     # pass unnoticed.
     first, second = found(38.0, 38.4, 38.0, 38.4, 38.0, 30.0, 38.2, 38.0, 38.4, 34.5)
@@ -71,7 +71,7 @@ def test_the_level_method_leaves_an_earlier_rupture_out_of_the_level_and_its_sd(
     ("pooled", "beyond_1sd", "beyond_2sd"),
     [(3.0, False, False), (1.5, True, False), (1.4, True, True)],
 )
-def test_the_1_sd_and_2_sd_flags_need_a_fall_beyond_not_at_the_bar(
+def test_it_sets_the_1_sd_and_2_sd_flags_for_a_fall_beyond_not_at_the_bar(
     pooled: float, beyond_1sd: bool, beyond_2sd: bool
 ) -> None:
     # A fall of 3.0 from the previous session, against the site's SD of changes.

@@ -12,7 +12,7 @@ def signal(kind: str, severity: str, instrument: str = "srs") -> Signal:
     return Signal(kind, 4, instrument, severity, "", {}, "", "")  # type: ignore[arg-type]
 
 
-def test_a_session_card_shows_its_priority_headline_and_the_others_in_order() -> None:
+def test_it_shows_a_cards_priority_headline_and_the_others_in_order() -> None:
     (card,) = session_priorities([
         signal("alliance_drop", "info"), signal("reliable_deterioration", "warning", "phq-9"),
         signal("alliance_concern", "warning"),
@@ -23,7 +23,7 @@ def test_a_session_card_shows_its_priority_headline_and_the_others_in_order() ->
     }  # fmt: skip
 
 
-def test_an_episode_keeps_its_clinician_and_orders_its_forms() -> None:
+def test_it_keeps_an_episodes_clinician_and_orders_its_forms() -> None:
     episode = ScoredEpisode.of("C1", [srs(2, 38.0), srs(1, 39.0)], clinician_id="clinician1")
     assert episode.clinician_id == "clinician1"
     assert [a.session_number for a in episode] == [1, 2]

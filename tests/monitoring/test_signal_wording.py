@@ -93,7 +93,7 @@ def test_it_words_a_drop_beyond_the_reliable_change_as_a_warning() -> None:
     }]  # fmt: skip
 
 
-def test_a_drop_exactly_at_a_site_reliable_change_is_not_beyond_it() -> None:
+def test_it_holds_a_drop_exactly_at_a_site_reliable_change_not_beyond_it() -> None:
     config = MonitoringConfig(reliable_change={"srs": 4.2})
     (at,) = said(srs_series(40.0, 35.8), "alliance_drop", config)
     (beyond,) = said(srs_series(40.0, 35.7), "alliance_drop", config)
@@ -134,7 +134,7 @@ def test_it_words_the_perfect_score_prompt() -> None:
     }]  # fmt: skip
 
 
-def test_a_gap_in_the_session_numbers_starts_a_new_perfect_streak() -> None:
+def test_it_starts_a_new_perfect_streak_after_a_gap_in_the_session_numbers() -> None:
     gap = [srs(1, 40.0), srs(2, 40.0), srs(4, 40.0), srs(5, 40.0)]
     assert said(gap, "alliance_item_low") == []
     (prompt,) = said([*gap, srs(6, 40.0)], "alliance_item_low")

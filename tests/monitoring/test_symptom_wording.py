@@ -38,7 +38,7 @@ def test_it_words_improvement_and_recovery_reached_at_the_figure() -> None:
     }]  # fmt: skip
 
 
-def test_a_point_short_of_the_figure_is_no_change_at_all() -> None:
+def test_it_calls_a_point_short_of_the_figure_no_change_at_all() -> None:
     assert said(phq9(1, 14), phq9(2, 9)) == []
     assert said(phq9(1, 9), phq9(2, 14)) == []
 
@@ -67,7 +67,7 @@ def test_it_words_ors_recovery_with_its_own_direction() -> None:
     )
 
 
-def test_the_safety_signal_stands_on_a_form_that_could_not_be_scored() -> None:
+def test_it_raises_the_safety_signal_on_a_form_that_could_not_be_scored() -> None:
     assert self_harm_signal(3, 2, None).as_dict() == {
         "kind": "self_harm_risk", "session": 3, "instrument": "phq-9", "severity": "urgent",
         "rule": "phq-9 item 9 >= 1",
@@ -84,7 +84,7 @@ def test_the_safety_signal_stands_on_a_form_that_could_not_be_scored() -> None:
     assert scored.explanation.endswith("(PHQ-9 item 9 = 1), whatever the total.")
 
 
-def test_a_lost_recovery_names_the_first_of_equal_best_scores() -> None:
+def test_it_names_the_first_of_equal_best_scores_in_a_lost_recovery() -> None:
     (lost,) = said(ors(1, 20.0), ors(2, 25.5), ors(3, 25.5), ors(4, 18.0), kind="lost_improvement")
     assert lost["evidence"] == {
         "first_total": 20.0, "first_session": 1, "reached": "reliable_recovery",
@@ -99,12 +99,12 @@ def test_a_lost_recovery_names_the_first_of_equal_best_scores() -> None:
     )
 
 
-def test_a_lost_recovery_counts_a_best_score_one_point_higher() -> None:
+def test_it_counts_a_best_score_one_point_higher_in_a_lost_recovery() -> None:
     (lost,) = said(ors(1, 20.0), ors(2, 25.0), ors(3, 26.0), ors(4, 18.5), kind="lost_improvement")
     assert (lost["evidence"]["best_total"], lost["evidence"]["best_session"]) == (26.0, 3)  # type: ignore[index]
 
 
-def test_a_lost_improvement_says_how_far_the_score_is_from_the_first() -> None:
+def test_it_says_how_far_a_lost_improvement_is_from_the_first_score() -> None:
     (lost,) = said(phq9(1, 10), phq9(2, 0), phq9(3, 9), kind="lost_improvement")
     assert (lost["severity"], lost["rule"]) == (
         "warning", "reliable improvement lost: improvement since the first score < 6",
