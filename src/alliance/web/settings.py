@@ -69,6 +69,11 @@ INSTALLED_APPS = [
     "alliance.care",
     "alliance.clinic",
     "alliance.respond",
+    "alliance.safety",
+    "alliance.notify",
+    "alliance.progress",
+    "django_tasks",
+    "django_tasks_db",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

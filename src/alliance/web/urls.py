@@ -19,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("2fa/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
     path("2fa/", two_factor.two_factor_verify, name="two-factor-verify"),
     path("", include("alliance.respond.urls")),
+    path("", include("alliance.safety.urls")),
+    path("", include("alliance.notify.urls")),
+    path("", include("alliance.progress.urls")),
     path("", include("alliance.audit.urls")),
     path("", include("alliance.clinic.urls")),
 ]

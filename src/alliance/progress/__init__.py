@@ -1,0 +1,1 @@
+"""The client's own progress, shared when the clinician turns it on."""

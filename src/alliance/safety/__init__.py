@@ -1,0 +1,1 @@
+"""What a client in crisis is shown, and a self-harm answer kept even when its form is not."""
