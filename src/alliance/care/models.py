@@ -372,3 +372,24 @@ class BreakGlass(models.Model):
     reason = models.CharField(max_length=500)
     granted_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+
+class HeldSelfHarmAnswer(models.Model):
+    """A self-harm answer from a form refused as a whole (another answer missing or wrong).
+
+    Nothing of the refused form is scored or stored, but this answer is never dropped with it:
+    it is kept here, heads the caseload and reaches the clinician like a stored one until a
+    note says what was done (a `SignalAcknowledgement` of kind self_harm_risk).
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="held_answers")
+    instrument = models.CharField(max_length=20)
+    item = models.CharField(max_length=20)
+    value = models.PositiveSmallIntegerField()
+    via = models.CharField(max_length=10)  # "link" or "kiosk"
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "instrument", "item"], name="one_held_answer")
+        ]

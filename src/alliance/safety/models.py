@@ -1,18 +1,13 @@
-"""An organization's crisis resources, and self-harm answers held back from a refused form.
-
-A client whose answers carry a self-harm answer is shown their organization's crisis
-resources on the page after submitting (and on a refused form's page too), with when their
-clinician will see the answer. A form refused for another reason (an answer missing
-elsewhere) stores nothing scored, but its self-harm answer is never dropped with it: it is
-kept here and reaches the clinician like a stored one.
-"""
+"""An organization's crisis resources: what a client whose answers carry a self-harm answer
+is shown on the page after submitting (and on a refused form's page too), with when their
+clinician will see the answer, and who is told when the clinician has not acted."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
-from alliance.care.models import Organization, Session
+from alliance.care.models import Organization
 
 
 class CrisisResources(models.Model):
@@ -33,13 +28,3 @@ class CrisisResources(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
 
-
-class HeldSelfHarmAnswer(models.Model):
-    """A self-harm answer from a form that was refused as a whole (and so not stored)."""
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="held_answers")
-    instrument = models.CharField(max_length=20)
-    item = models.CharField(max_length=20)
-    value = models.PositiveSmallIntegerField()
-    via = models.CharField(max_length=10)  # "link" or "kiosk"
-    received_at = models.DateTimeField(auto_now_add=True)
