@@ -391,5 +391,7 @@ class HeldSelfHarmAnswer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "instrument", "item"], name="one_held_answer")
+            models.UniqueConstraint(
+                fields=["session", "instrument", "item"], name="one_held_answer"
+            )
         ]

@@ -28,6 +28,7 @@ from alliance.care.services.links import (
     submit_forms,
     token_hash,
 )
+from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
 from alliance.web.member_request import MemberRequest
 
 from .kiosk_lock import KIOSK_KEY
@@ -48,10 +49,17 @@ def kiosk(request: MemberRequest) -> HttpResponse:
         try:
             link = open_link(state["token"])
             forms = {name: answers_from(request, name) for name in link.instruments}
+            urgent = urgent_in(forms)
+            if urgent:
+                # Kept for the page after sending, which the client reads with the clinician.
+                state["urgent"] = True
+                request.session[KIOSK_KEY] = state
             submit_forms(token=state["token"], forms=forms)
         except LinkUnusable:
             pass  # sent already (a double tap): the thanks page
         except SubmissionError as exc:
+            if urgent:
+                hold_urgent_answers(session=link.session, found=urgent, via="kiosk")
             return _screen(request, state["token"], posted=request.POST,
                            problems=exc.problems, status=400)  # fmt: skip
         else:
@@ -83,7 +91,8 @@ def kiosk_unlock(request: MemberRequest) -> HttpResponse:
         return redirect(reverse("login"))
     request.session[KIOSK_KEY] = state
     left = UNLOCK_ATTEMPTS - state["failures"]
-    error = {"unlock_error": f"That password is not right ({left} tries left)."}
+    tries = "1 try" if left == 1 else f"{left} tries"
+    error = {"unlock_error": f"That password is not right ({tries} left)."}
     return _screen(request, state["token"], extra=error, status=403)
 
 
@@ -97,10 +106,17 @@ def _screen(
     status: int = 200,
 ) -> HttpResponse:
     """The kiosk's screen: the forms while the link is open, else the thanks page."""
-    context = {"unlock_error": None} | (extra or {})
+    context = {"unlock_error": None, "kiosk": True} | (extra or {})
+    state = request.session.get(KIOSK_KEY) or {}
+    organization = request.organization
+    urgent = bool(state.get("urgent")) and organization is not None
     try:
         link = open_link(token)
     except LinkUnusable:
+        if urgent:
+            context["crisis"] = crisis_for(organization)
         return render(request, "respond/kiosk_done.html", context, status=status)
     context |= forms_context(link.instruments, posted or {}, list(problems))
+    if urgent and problems:
+        context["crisis_top"] = crisis_for(organization)
     return render(request, "respond/kiosk.html", context, status=status)

@@ -8,8 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from alliance.audit.trail import client_address
+from alliance.care.models import FormLink
 from alliance.care.services.administrations import SubmissionError
-from alliance.care.services.links import LinkUnusable, open_link, submit_forms
+from alliance.care.services.links import LinkUnusable, open_link, submit_forms, token_hash
+from alliance.progress.services import progress_for
+from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
 
 from .questionnaires import answers_from, forms_context
 
@@ -38,18 +41,48 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     except LinkUnusable as exc:
         cache.add(guesses_key, 0, GUESS_WINDOW)
         cache.incr(guesses_key)
-        status, message = UNUSABLE[exc.reason]
-        return render(request, "respond/closed.html", {"message": message}, status=status)
+        return _closed(request, token, exc.reason)
     if request.method == "POST":
         forms = {name: answers_from(request, name) for name in link.instruments}
+        urgent = urgent_in(forms)
+        client = link.session.episode.client
         try:
             submit_forms(token=token, forms=forms)
         except LinkUnusable as exc:
-            status, message = UNUSABLE[exc.reason]
-            return render(request, "respond/closed.html", {"message": message}, status=status)
+            return _closed(request, token, exc.reason)
         except SubmissionError as exc:
             context = forms_context(link.instruments, request.POST, exc.problems)
+            if urgent:
+                # Refused for another answer: the self-harm answer is kept and reaches the
+                # clinician all the same, and the client sees where to get help now.
+                hold_urgent_answers(session=link.session, found=urgent, via="link")
+                context["crisis_top"] = crisis_for(client.organization_id)
             return render(request, "respond/forms.html", context, status=400)
         # Acknowledged only now, after the transaction has committed.
-        return render(request, "respond/thanks.html")
+        context = {
+            "crisis": crisis_for(client.organization_id) if urgent else None,
+            "progress": progress_for(client),
+        }
+        return render(request, "respond/thanks.html", context)
     return render(request, "respond/forms.html", forms_context(link.instruments, {}, []))
+
+
+def _closed(request: HttpRequest, token: str, reason: str) -> HttpResponse:
+    """The page for a link that cannot take forms. Forms sent on it (a link that expired or
+    was withdrawn while the client answered, a second tap, the back button) are not stored,
+    but a self-harm answer among them is kept and the client still sees where to get help."""
+    status, message = UNUSABLE[reason]
+    context: dict[str, object] = {"message": message}
+    link = None
+    if request.method == "POST" and reason != "unknown":
+        link = (
+            FormLink.objects.select_related("session__episode__client")
+            .filter(token_hash=token_hash(token))
+            .first()
+        )
+    if link is not None:
+        urgent = urgent_in({name: answers_from(request, name) for name in link.instruments})
+        if urgent:
+            hold_urgent_answers(session=link.session, found=urgent, via="link")
+            context["crisis"] = crisis_for(link.session.episode.client.organization_id)
+    return render(request, "respond/closed.html", context, status=status)

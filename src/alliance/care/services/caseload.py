@@ -15,11 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from alliance.monitoring.priority import KIND_ORDER, pressing_order
 
-from ..models import Client, Organization, SignalRecord
+from ..models import (
+    Client,
+    HeldSelfHarmAnswer,
+    Organization,
+    SignalAcknowledgement,
+    SignalRecord,
+)
 
 NO_HEADLINE = 99
 
@@ -73,12 +79,35 @@ def pressing_signals(clients: QuerySet[Client]) -> QuerySet[SignalRecord]:
     )
 
 
+def held_answer_signals(client_ids: list[int]) -> list[tuple[int, SignalRecord]]:
+    """A self-harm answer held from a refused form, not yet acted on, weighs on the caseload
+    as the safety signal it would have raised had the form been complete."""
+    acted_on = SignalAcknowledgement.objects.filter(
+        episode=OuterRef("session__episode"),
+        session_number=OuterRef("session__number"),
+        kind="self_harm_risk",
+    )
+    held = (
+        HeldSelfHarmAnswer.objects.filter(session__episode__client_id__in=client_ids)
+        .exclude(Exists(acted_on))
+        .values_list("session__episode__client_id", "instrument")
+    )
+    pressing = []
+    for client_id, instrument in held:
+        signal = SignalRecord(kind="self_harm_risk", severity="urgent", instrument=instrument)
+        signal.acknowledged = False
+        pressing.append((client_id, signal))
+    return pressing
+
+
 def refresh_attention(client_ids: Iterable[int]) -> None:
     """Store each client's place on the caseload (and latest session number) anew."""
     ids = list(client_ids)
     by_client: dict[int, list[SignalRecord]] = {pk: [] for pk in ids}
     for signal in pressing_signals(Client.objects.filter(pk__in=ids)):
         by_client[signal.episode.client_id].append(signal)
+    for client_id, signal in held_answer_signals(ids):
+        by_client[client_id].append(signal)
     sessions = dict(
         Client.objects.filter(pk__in=ids)
         .annotate(latest=Max("episodes__sessions__number"))

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('care', '0012_heldselfharmanswer'),
+        ('care', '0012_held_self_harm_answer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
