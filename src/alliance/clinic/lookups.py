@@ -21,6 +21,7 @@ from alliance.care.models import (
     Administration,
     Client,
     FormLink,
+    HeldSelfHarmAnswer,
     Membership,
     Organization,
     Rupture,
@@ -58,6 +59,11 @@ def own_link(request: MemberRequest, pk: int) -> FormLink:
 def own_signal(request: MemberRequest, pk: int) -> SignalRecord:
     signals = SignalRecord.objects.filter(episode__client__in=_own_clients(request))
     return get_object_or_404(signals.select_related("episode"), pk=pk)
+
+
+def own_held_answer(request: MemberRequest, pk: int) -> HeldSelfHarmAnswer:
+    held = HeldSelfHarmAnswer.objects.filter(session__episode__client__in=_own_clients(request))
+    return get_object_or_404(held.select_related("session__episode__client"), pk=pk)
 
 
 def own_administration(request: MemberRequest, pk: int) -> Administration:

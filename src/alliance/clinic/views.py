@@ -41,6 +41,7 @@ from alliance.care.services.signals import refresh_signals
 from alliance.errors import Problem
 from alliance.respond.kiosk_lock import open_kiosk
 from alliance.respond.questionnaires import answers_from, forms_context
+from alliance.safety.services import held_answer_rows
 from alliance.web.member_request import MemberRequest
 
 from .chart_spec import vega_spec
@@ -171,6 +172,8 @@ def _session_context(
         "stored": session.administrations.filter(amended_by__isnull=True).order_by("id"),
         "open_links": open_links(session),
         "submission_key": secrets.token_hex(16),
+        "held_answers": held_answer_rows(session),
+        "actions": SignalAcknowledgement.Action.choices,
     }
 
 

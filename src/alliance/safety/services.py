@@ -12,11 +12,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from alliance.audit.trail import record, record_for_client
-from alliance.care.models import HeldSelfHarmAnswer, Organization, Session, SignalRecord
+from alliance.care.models import (
+    HeldSelfHarmAnswer,
+    Organization,
+    Session,
+    SignalAcknowledgement,
+    SignalRecord,
+)
+from alliance.care.services.acknowledgements import AcknowledgementError
 from alliance.care.services.caseload import refresh_attention
 from alliance.errors import DomainError, Problem
+from alliance.measures import get_definition
 from alliance.measures.urgent import UrgentAnswer, urgent_answers
 
 from .models import CrisisResources
@@ -198,3 +207,57 @@ def _alert(session: Session) -> None:
     from alliance.notify.services import alert_urgent
 
     alert_urgent(session=session, cause="self_harm_answer_on_a_refused_form")
+
+
+def open_held_answers(session: Session | None = None, client_id: int | None = None) -> list[Any]:
+    """Held self-harm answers of a session (or of a client) that no note has yet answered."""
+    acted_on = SignalAcknowledgement.objects.filter(
+        episode=OuterRef("session__episode"),
+        session_number=OuterRef("session__number"),
+        kind="self_harm_risk",
+    )
+    held = HeldSelfHarmAnswer.objects.exclude(Exists(acted_on)).select_related("session")
+    if session is not None:
+        held = held.filter(session=session)
+    if client_id is not None:
+        held = held.filter(session__episode__client_id=client_id)
+    return list(held.order_by("session__number", "pk"))
+
+
+def acknowledge_held_answer(
+    *, held: HeldSelfHarmAnswer, action: str, note: str, user: Any
+) -> SignalAcknowledgement:
+    """What was done about a held self-harm answer: recorded as for the safety signal it
+    stands for (the same kind and session), so the signal of a form sent complete later in
+    the session is answered by the same note, and the escalation stops."""
+    if action not in SignalAcknowledgement.Action.values:
+        raise AcknowledgementError("unknown_action", f"unknown action {action!r}")
+    note = note.strip()
+    if not note:
+        raise AcknowledgementError("note_needed", "say what was done: a safety answer needs a note")
+    episode = held.session.episode
+    with transaction.atomic():
+        acknowledgement = SignalAcknowledgement.objects.create(
+            episode=episode, session_number=held.session.number, kind="self_harm_risk",
+            instrument=held.instrument, action=action, note=note[:4000], recorded_by=user,
+        )  # fmt: skip
+        record_for_client("create", acknowledgement, episode.client, fields=["action", "note"])
+        refresh_attention([episode.client_id])
+    return acknowledgement
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    pk: int
+    session_number: int
+    answer_label: str  # the answer as the client read it, e.g. "More than half the days"
+
+
+def held_answer_rows(session: Session | None = None, client_id: int | None = None) -> list[HeldRow]:
+    """Open held answers as a page shows them."""
+    rows = []
+    for held in open_held_answers(session, client_id):
+        points = {p.value: p.label for p in get_definition(held.instrument).scale.points}
+        label = points.get(held.value, str(held.value))
+        rows.append(HeldRow(held.pk, held.session.number, label))
+    return rows

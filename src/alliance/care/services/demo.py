@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from alliance.safety.models import CrisisResources
 from alliance.synthetic import generate_caseload
 
 from ..models import (
@@ -78,6 +79,8 @@ def _create_demo(
                 organization=organization, user=user, defaults={"role": role}
             )
             accounts[username] = user
+        # Sample crisis resources, marked as samples: a real clinic's admin sets its own.
+        CrisisResources.objects.get_or_create(organization=organization, defaults=DEMO_CRISIS)
         for clinician in ("clinician1", "clinician2"):
             Supervision.objects.get_or_create(
                 organization=organization,
@@ -108,6 +111,22 @@ def _create_demo(
         _record_clinical_work(organization)
         return organization, True
 
+
+DEMO_CRISIS = {
+    "message": (
+        "This is the demo clinic's sample text. If you might act on thoughts of harming "
+        "yourself, or you are in danger now, call the emergency number or go to the nearest "
+        "emergency department. You can also call the crisis line below at any hour."
+    ),
+    "phones": [
+        {"label": "Emergency (sample)", "number": "112"},
+        {"label": "Crisis line, any hour (sample)", "number": "0800 000 0000"},
+        {"label": "Demo clinic reception (sample)", "number": "+44 20 0000 0000"},
+    ],
+    "response_time": "within one working day",
+    "duty_contact_email": "duty@demo.invalid",
+    "escalate_after_minutes": 60,
+}
 
 DESCRIPTIONS = {
     "withdrawal": "Quieter than usual; agreed with everything and moved off the topic.",
