@@ -4,6 +4,7 @@ client on the page, and the clinician's page fed the moment they are stored."""
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import User
@@ -44,11 +45,14 @@ def test_it_keeps_only_a_hash_of_a_long_random_token(client_record: Client) -> N
 def test_it_shows_the_forms_and_nothing_about_the_client(client_record: Client) -> None:
     _session, token = link_for(client_record, ["srs", "phq-9"])
     page = Browser().get(f"/f/{token}/")
-    text = page.content.decode()
+    text = unescape(page.content.decode())
     assert page.status_code == 200
     assert "C-7" not in text and "clinician1" not in text
     assert 'role="slider"' in text and "Little interest or pleasure" in text
-    assert "Demonstration wording" in text  # the SRS has no installed wording here
+    # The SRS has no installed wording here: the client is told so in the client's words,
+    # and the clinic's instruction to install the licensed wording stays off the page.
+    assert "short descriptions, not the questionnaire's full wording" in text
+    assert "Demonstration wording" not in text and "Install the licensed" not in text
 
 
 def test_it_stores_every_form_once_and_uses_the_link_up(client_record: Client) -> None:
@@ -66,9 +70,11 @@ def test_it_stores_nothing_when_any_form_is_incomplete_or_tampered(client_record
     _session, token = link_for(client_record, ["srs", "phq-9"])
     tampered = GOOD | {"srs-3": "11"} | {k: v for k, v in PHQ.items() if k != "phq-9-4"}
     response = Browser().post(f"/f/{token}/", tampered)
-    text = response.content.decode()
+    text = unescape(response.content.decode())
     assert response.status_code == 400
-    assert "srs item 3" in text and "item 4 not answered" in text  # every problem at once
+    # Every problem at once, each named by its question.
+    assert "the line “Approach or method: the therapist's approach fits me” again" in text
+    assert "Please answer: “Feeling tired or having little energy”" in text
     assert Administration.objects.count() == 0
     assert FormLink.objects.get().used_at is None  # the client can correct and send
 
