@@ -90,7 +90,7 @@ def parse_phones(text: str) -> list[dict[str, str]]:
                 "bad_phone",
                 f"phone line {number} should read 'Name: number' with a number a phone can "
                 f"dial, got {line.strip()!r}",
-                [Problem("phones", f"line {number}: write it as 'Name: number'", "bad_phone")],
+                [Problem("phones", f"line {number}: write it as “Name: number”", "bad_phone")],
             )
         phones.append({"label": label[:100], "number": dial[:40]})
     return phones
