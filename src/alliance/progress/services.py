@@ -26,6 +26,7 @@ from .models import ProgressSharing
 class Plain:
     """How a client reads one instrument: what it is about and what its better end means."""
 
+    heading: str
     lead: str
     better: str
 
@@ -33,16 +34,28 @@ class Plain:
 # Shown in this order. The WAI-SR is left out: it is about the working relationship in
 # detail, and is discussed with the clinician rather than read alone.
 PLAIN = {
-    "srs": Plain("How the session felt to you", "the session felt more right for you"),
-    "phq-9": Plain("Your PHQ-9 (mood) score", "fewer symptoms of low mood"),
-    "gad-7": Plain("Your GAD-7 (worry and anxiety) score", "fewer symptoms of worry"),
-    "ors": Plain("How life has been going for you (ORS)", "things have been going better"),
+    "srs": Plain(
+        "Your sessions (SRS)", "How the session felt to you", "the session felt more right for you"
+    ),
+    "phq-9": Plain("Mood (PHQ-9)", "Your PHQ-9 (mood) score", "fewer symptoms of low mood"),
+    "gad-7": Plain(
+        "Worry and anxiety (GAD-7)",
+        "Your GAD-7 (worry and anxiety) score",
+        "fewer symptoms of worry",
+    ),
+    "ors": Plain(
+        "How life has been going (ORS)",
+        "How life has been going for you (ORS)",
+        "things have been going better",
+    ),
 }
 
-# The small line chart drawn beside each table (SVG user units; it scales to the page).
+# The small line chart drawn above each table (SVG user units; it scales to the page),
+# with room on the left for the scale's highest and lowest scores.
 CHART_WIDTH = 320
 CHART_HEIGHT = 120
 CHART_PAD = 12
+CHART_LEFT = 36
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,9 @@ class ScorePoint:
 @dataclass(frozen=True)
 class InstrumentProgress:
     abbreviation: str
-    lead: str
+    heading: str
     points: tuple[ScorePoint, ...]
+    minimum: str
     maximum: str
     summary: str  # the sentence the client reads first
     meaning: str  # "Higher means ..." / "Lower means ..."
@@ -84,7 +98,7 @@ class ClientProgress:
     # the bottom line its lowest.
     chart_width = CHART_WIDTH
     chart_height = CHART_HEIGHT
-    chart_left = CHART_PAD
+    chart_left = CHART_LEFT
     chart_right = CHART_WIDTH - CHART_PAD
     chart_top = CHART_PAD
     chart_bottom = CHART_HEIGHT - CHART_PAD
@@ -144,14 +158,14 @@ def _instrument_progress(
 ) -> InstrumentProgress:
     decimals = definition.scale.decimals
     low, high = definition.total_min, definition.total_max
-    step = (CHART_WIDTH - 2 * CHART_PAD) / max(len(forms) - 1, 1)
+    step = (CHART_WIDTH - CHART_LEFT - CHART_PAD) / max(len(forms) - 1, 1)
     points = tuple(
         ScorePoint(
             session_number=number,
             held_on=held_on,
             total=total,
             shown=_shown(total, decimals),
-            x=round(CHART_PAD + index * step if len(forms) > 1 else CHART_WIDTH / 2, 1),
+            x=round(CHART_LEFT + index * step if len(forms) > 1 else CHART_WIDTH / 2, 1),
             # Up is the higher score on every chart; the sentence says which way is better.
             y=round(CHART_PAD + (high - total) / (high - low) * (CHART_HEIGHT - 2 * CHART_PAD), 1),
         )
@@ -162,8 +176,9 @@ def _instrument_progress(
     band = _band(definition, points[-1].total)
     return InstrumentProgress(
         abbreviation=definition.abbreviation,
-        lead=plain.lead,
+        heading=plain.heading,
         points=points,
+        minimum=_shown(low, 0),
         maximum=_shown(high, 0),
         summary=_summary(plain, points, _shown(high, 0), band, today),
         meaning=meaning,
