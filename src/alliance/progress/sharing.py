@@ -42,7 +42,7 @@ def set_sharing(*, client: Client, enabled: bool, by: Any) -> ProgressSharing:
     that turning it on again later opens nothing handed out before."""
     now = timezone.now()
     with transaction.atomic():
-        sharing = ProgressSharing.objects.select_for_update().filter(client=client).first()
+        sharing = _locked_sharing(client)
         if sharing is not None and sharing.enabled == enabled:
             return sharing  # a repeated click changes nothing, and records nothing
         if sharing is None:
@@ -71,8 +71,8 @@ def create_progress_link(*, client: Client, by: Any) -> tuple[ProgressLink, str]
     stored). Refused with `SharingOff` while sharing is off."""
     token = secrets.token_urlsafe(32)  # 256 bits
     with transaction.atomic():
-        # Locking the setting keeps a link from being made while sharing is turned off.
-        sharing = ProgressSharing.objects.select_for_update().filter(client=client).first()
+        # Under the lock, no link is made while sharing is being turned off.
+        sharing = _locked_sharing(client)
         if sharing is None or not sharing.enabled:
             raise SharingOff("sharing_off", "turn on sharing before making a progress link")
         link = ProgressLink.objects.create(
@@ -93,6 +93,13 @@ def revoke_progress_link(*, link: ProgressLink) -> ProgressLink:
         if link.revoked_at is None:
             _revoke(link, link.client, timezone.now())
     return link
+
+
+def _locked_sharing(client: Client) -> ProgressSharing | None:
+    """The client's setting, read under a lock on the client's row: the setting may not
+    exist yet, and two first clicks must not both create it."""
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    return ProgressSharing.objects.filter(client=client).first()
 
 
 def _revoke(link: ProgressLink, client: Client, now: dt.datetime) -> None:
