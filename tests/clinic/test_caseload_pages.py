@@ -84,11 +84,14 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     raw = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', page, re.S)
     assert raw is not None
     spec = json.loads(raw.group(1))
-    srs_layer, cutoff, markers, recorded, steps = spec["vconcat"][0]["layer"]
+    # No rupture recorded, so no layer for ruptures or repair steps.
+    srs_layer, cutoff, markers = spec["vconcat"][0]["layer"]
     assert [v["total"] for v in srs_layer["data"]["values"]] == [38.0, 38.0, 28.0]
     assert cutoff["data"]["values"] == [{"cutoff": 36}]
-    assert markers["data"]["values"] == [{"session": 3, "total": 28.0, "event": "drop (scores)"}]
-    assert recorded["data"]["values"] == [] and steps["data"]["values"] == []
+    assert markers["data"]["values"] == [
+        {"session": 3, "total": 28.0, "event": "drop (scores)",
+         "said": "SRS drop to 28 at session 3"}
+    ]  # fmt: skip
     symptoms = spec["vconcat"][1]["layer"]
     assert symptoms[0]["data"]["values"] == []  # no reference: no expected band
     assert symptoms[2]["data"]["values"] == [{"measure": "PHQ-9", "caseness": 10}]

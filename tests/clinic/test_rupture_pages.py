@@ -74,8 +74,9 @@ def test_a_clinician_records_a_rupture_its_repair_and_outcome(clinician: User) -
     assert timeline.index("Repair: Explored") < timeline.index("Rupture of session 3: Resolved")
     layers = spec_of(page)["vconcat"][0]["layer"]  # type: ignore[index]
     assert layers[3]["data"]["values"] == [
-        {"session": 3, "event": "withdrawal", "outcome": "Resolved"}
-    ]
+        {"session": 3, "event": "withdrawal", "outcome": "Resolved",
+         "said": "withdrawal rupture recorded at session 3, resolved"}
+    ]  # fmt: skip
     assert [(v["session"], v["letter"]) for v in layers[4]["data"]["values"]] == [
         (3, "N"),
         (4, "M"),

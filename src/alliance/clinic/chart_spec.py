@@ -37,6 +37,10 @@ EVENTS = {
 }
 
 
+# What a screen reader says of a mark (the marks are drawn as SVG with an image role).
+SAID = {"field": "said", "type": "nominal"}
+
+
 def vega_spec(chart: ChartData) -> dict[str, Any]:
     panels = [srs_panel(chart)]
     if any(name in row.totals for row in chart.rows for name in chart.caseness):
@@ -84,9 +88,17 @@ def srs_panel(chart: ChartData) -> dict[str, Any]:
                 "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#b3261e"},
                 "encoding": {"y": {"field": "cutoff", "type": "quantitative"}},
             },
-            _score_markers(chart),
-            _recorded_ruptures(chart),
-            _repair_steps(chart),
+            # Only layers with marks: an empty one would still draw an unlabelled SVG group
+            # (which a screen reader announces as an image without a name).
+            *(
+                layer
+                for layer in (
+                    _score_markers(chart),
+                    _recorded_ruptures(chart),
+                    _repair_steps(chart),
+                )
+                if layer["data"]["values"]
+            ),
         ],
     }
 
@@ -100,11 +112,15 @@ def _score_markers(chart: ChartData) -> dict[str, Any]:
                 continue
             evidence = signal.evidence
             markers.append({"session": row.session_number, "total": evidence["srs_total"],
-                            "event": "drop (scores)"})  # fmt: skip
+                            "event": "drop (scores)",
+                            "said": f"SRS drop to {evidence['srs_total']:g} at session "
+                                    f"{row.session_number}"})  # fmt: skip
             if evidence.get("repair_session"):
                 markers.append({"session": evidence["repair_session"],
                                 "total": evidence["repair_total"],
-                                "event": "return (scores)"})  # fmt: skip
+                                "event": "return (scores)",
+                                "said": f"SRS back to {evidence['repair_total']:g} at session "
+                                        f"{evidence['repair_session']}"})  # fmt: skip
     return {
         "data": {"values": markers},
         "mark": {"type": "point", "size": 120, "filled": True},
@@ -113,6 +129,7 @@ def _score_markers(chart: ChartData) -> dict[str, Any]:
             "y": {"field": "total", "type": "quantitative"},
             "color": EVENTS,
             "tooltip": [{"field": "event"}, {"field": "session"}, {"field": "total"}],
+            "description": SAID,
         },
     }
 
@@ -120,9 +137,11 @@ def _score_markers(chart: ChartData) -> dict[str, Any]:
 def _recorded_ruptures(chart: ChartData) -> dict[str, Any]:
     """What the clinician recorded: the rupture by type, at its session."""
     recorded = [
-        {"session": r.session_number, "event": r.rupture_type, "outcome": r.get_outcome_display()}
+        {"session": r.session_number, "event": r.rupture_type, "outcome": r.get_outcome_display(),
+         "said": f"{r.rupture_type} rupture recorded at session {r.session_number}, "
+                 f"{r.get_outcome_display().lower()}"}
         for r in chart.ruptures
-    ]
+    ]  # fmt: skip
     return {
         "data": {"values": recorded},
         "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.7},
@@ -134,6 +153,7 @@ def _recorded_ruptures(chart: ChartData) -> dict[str, Any]:
                 {"field": "session"},
                 {"field": "outcome"},
             ],
+            "description": SAID,
         },
     }
 
@@ -142,7 +162,8 @@ def _repair_steps(chart: ChartData) -> dict[str, Any]:
     steps = [
         {"session": step.session_number, "step": step.get_step_display(),
          "letter": step.step[0].upper(), "event": "repair step",
-         "level": STEP_LEVEL[step.step]}
+         "level": STEP_LEVEL[step.step],
+         "said": f"repair step {step.get_step_display().lower()} at session {step.session_number}"}
         for r in chart.ruptures for step in r.step_list
     ]  # fmt: skip
     return {
@@ -154,6 +175,7 @@ def _repair_steps(chart: ChartData) -> dict[str, Any]:
             "text": {"field": "letter"},
             "color": EVENTS,
             "tooltip": [{"field": "step"}, {"field": "session"}],
+            "description": SAID,
         },
     }
 
