@@ -1,1 +1,2 @@
-"""Telling a person at once: urgent signals emailed to the clinician, escalated when not acted on."""
+"""Telling a person at once: urgent signals emailed to the clinician, escalated to the duty
+contact when not acted on in time."""

@@ -3,7 +3,9 @@
 One process (the default without REDIS_URL, and on platforms without gunicorn): waitress, a
 production WSGI server, with threads. More than one (`--workers N`): gunicorn's threaded
 workers, forked after migrations and sharing the cache in Redis. Static files come from the
-package through WhiteNoise either way.
+package through WhiteNoise either way. Beside the server, as a child process that stops with
+it, runs the task worker that sends notifications (`alliance.notify.worker`; none with
+ALLIANCE_TASK_WORKER=off).
 """
 
 from __future__ import annotations
@@ -185,8 +187,12 @@ def run_serve(host: str, port: int, workers: int | None = None) -> int:
     count = checked_workers(workers)
     setup_django()
     check_cache()
+    from alliance.notify.worker import check_settings, worker_beside_server
+
+    check_settings()
     migrate()
-    serve(host, port, count)
+    with worker_beside_server():
+        serve(host, port, count)
     return 0
 
 
@@ -205,5 +211,8 @@ def run_demo(host: str, port: int, password: str | None, workers: int | None = N
     print(f"Demo organization with {clients} clients. Logins (password: {password}):")
     for username, role in DEMO_USERS:
         print(f"  {username:<11} {role}")
-    serve(host, port, count)
+    from alliance.notify.worker import worker_beside_server
+
+    with worker_beside_server():
+        serve(host, port, count)
     return 0

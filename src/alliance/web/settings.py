@@ -6,12 +6,24 @@ DATABASE_URL (PostgreSQL for an agency; SQLite in WAL mode when unset),
 ALLIANCE_SESSION_MINUTES (inactivity before sign-out, default 30),
 ALLIANCE_RELAX_MFA (unset: two-factor sign-in for every account; "single-user": not while
 the install has one account; "demo": set by `alliance demo`; never in production).
+
+Notifications (urgent signals emailed to the clinician, escalated to the duty contact):
+ALLIANCE_BASE_URL (the address in the emails' links, default http://localhost:8000; `alliance
+serve` in production needs it), ALLIANCE_EMAIL_HOST, _PORT (587), _USER, _PASSWORD, _USE_TLS
+(true) for SMTP; else ALLIANCE_EMAIL_FILE_PATH (a folder: one file per message); else the
+console (printed by the task worker; `alliance serve` refuses that in production unless
+ALLIANCE_EMAIL_CONSOLE=allow). ALLIANCE_EMAIL_FROM (the sender). ALLIANCE_TASKS: database
+(default; Django's tasks in this database, run by the worker `alliance serve` starts) or rq
+(RQ on REDIS_URL, with the rq extra installed). ALLIANCE_TASK_WORKER=off: `alliance serve`
+starts no worker (one runs elsewhere: `alliance manage notify_worker`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import secrets
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -158,6 +170,58 @@ if _redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Email: the urgent-signal notifications (alliance.notify). SMTP when a host is set; else one
+# file per message in a folder; else the console, for development (`alliance serve` refuses
+# the console in production unless ALLIANCE_EMAIL_CONSOLE=allow: an urgent signal printed to
+# a server's log reaches no one).
+BASE_URL = env_str("ALLIANCE_BASE_URL", "http://localhost:8000").rstrip("/")
+if not BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"ALLIANCE_BASE_URL must start with https:// or http://, "
+                               f"got {BASE_URL!r}")  # fmt: skip
+BASE_URL_SET = bool(env_str("ALLIANCE_BASE_URL"))
+EMAIL_HOST = env_str("ALLIANCE_EMAIL_HOST")
+_email_file_path = env_str("ALLIANCE_EMAIL_FILE_PATH")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("ALLIANCE_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("ALLIANCE_EMAIL_USER")
+    EMAIL_HOST_PASSWORD = env_str("ALLIANCE_EMAIL_PASSWORD")
+    EMAIL_USE_TLS = env_bool("ALLIANCE_EMAIL_USE_TLS", True)
+elif _email_file_path:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = _email_file_path
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_CONSOLE_ALLOWED = env_str("ALLIANCE_EMAIL_CONSOLE") == "allow"
+# A mail server that does not answer fails the attempt (retried later) instead of holding
+# the worker.
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("ALLIANCE_EMAIL_FROM", "alliance-monitor@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (Django's tasks: the django-tasks backport): notifications are sent and
+# escalated outside the request. The database backend needs no other service (its worker
+# is started by `alliance serve`); RQ on Redis for an agency that runs RQ workers.
+TASK_QUEUE = env_str("ALLIANCE_TASKS", "database")
+TASK_WORKER = env_bool("ALLIANCE_TASK_WORKER", True)
+TASKS: dict[str, dict[str, Any]]
+if TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASK_QUEUE == "rq":
+    if not _redis_url:
+        raise ImproperlyConfigured(
+            "ALLIANCE_TASKS=rq needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
+        )
+    if importlib.util.find_spec("django_tasks_rq") is None:
+        raise ImproperlyConfigured(
+            "ALLIANCE_TASKS=rq needs the rq extra: pip install 'alliance-monitor[rq]'"
+        )
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": _redis_url}}
+else:
+    raise ImproperlyConfigured(f"ALLIANCE_TASKS must be database or rq, got {TASK_QUEUE!r}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from alliance.measures import Score
 from alliance.monitoring import ScoredAdministration, ScoredEpisode, Signal, monitor_episode
+from alliance.notify.services import alert_raised_signals
 
 from ..models import Administration, Episode, Organization, SignalRecord
 from .caseload import refresh_attention
@@ -69,6 +70,9 @@ def _store_signals(
     }
     now = timezone.now()
     in_force, new, changed = [], [], []
+    # Raised again after a correction had retired it: news, as a new one is.
+    retired = {key for key, record in stored.items() if record.retired_at is not None}
+    revived = []
     for s in signals:
         values = {"severity": s.severity, "rule": s.rule, "evidence": s.evidence,
                   "explanation": s.explanation, "suggested_action": s.suggested_action,
@@ -80,6 +84,8 @@ def _store_signals(
                                   kind=s.kind, instrument=s.instrument, **values)  # fmt: skip
             new.append(record)
         elif any(getattr(record, name) != value for name, value in values.items()):
+            if (s.session_number, s.kind, s.instrument) in retired:
+                revived.append(record)
             for name, value in values.items():
                 setattr(record, name, value)
             record.computed_at = now
@@ -93,6 +99,8 @@ def _store_signals(
     SignalRecord.objects.bulk_create(new)
     SignalRecord.objects.bulk_update(changed, [*SIGNAL_FIELDS, "computed_at"], batch_size=500)
     refresh_attention([episode.client_id])
+    # An urgent signal is emailed to the clinician (and escalated) once this commits.
+    alert_raised_signals(episode, [*new, *revived])
     return in_force
 
 
