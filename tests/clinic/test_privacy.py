@@ -3,6 +3,7 @@ clinical content; only the owning clinician may do either."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,7 +13,12 @@ from alliance.audit.models import AuditEvent
 from alliance.audit.trail import verify_chain
 from alliance.care.models import Administration, Client, Rupture, Session, SignalRecord
 from alliance.care.services.administrations import record_administration
+from alliance.care.services.privacy import export_client
 from alliance.care.services.ruptures import record_rupture
+from alliance.care.services.sessions import start_session
+from alliance.measures.urgent import UrgentAnswer
+from alliance.progress.sharing import create_progress_link, set_sharing
+from alliance.safety.services import hold_urgent_answers
 
 from ..cast import client_of, phq9, signed_in, srs
 
@@ -44,7 +50,21 @@ def test_the_export_holds_the_whole_record(client_record: Client) -> None:
     assert data["ruptures"][0]["description"] == "went quiet"
     assert any(s["kind"] == "self_harm_risk" for s in data["signals"])
     assert "token" not in json.dumps(data["links"])
+    assert (data["held_answers"], data["progress_sharing"], data["progress_links"]) == ([], [], [])
     assert AuditEvent.objects.filter(action="export", client_id_at_time=client_record.pk).exists()
+
+
+def test_the_export_holds_a_held_answer_and_the_progress_sharing(clinician: User) -> None:
+    client = client_of(clinician, "E-2")
+    session = start_session(client=client, held_on=dt.date(2026, 3, 2))
+    hold_urgent_answers(session=session, found=[UrgentAnswer("phq-9", "self_harm_risk", "9", 3)],
+                        via="kiosk")  # fmt: skip
+    set_sharing(client=client, enabled=True, by=clinician)
+    create_progress_link(client=client, by=clinician)
+    data = export_client(client)
+    assert [(h["item"], h["value"], h["via"]) for h in data["held_answers"]] == [("9", 3, "kiosk")]
+    assert [s["enabled"] for s in data["progress_sharing"]] == [True]
+    assert len(data["progress_links"]) == 1 and "token" not in json.dumps(data["progress_links"])
 
 
 def test_erasure_needs_the_code_and_then_removes_everything_but_the_trail(

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from alliance.care.models import FormLink
+from alliance.care.models import Client, FormLink
 from alliance.care.services.administrations import SubmissionError
 from alliance.care.services.links import (
     LinkUnusable,
@@ -28,6 +28,7 @@ from alliance.care.services.links import (
     submit_forms,
     token_hash,
 )
+from alliance.progress.services import progress_for
 from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
 from alliance.web.member_request import MemberRequest
 
@@ -108,15 +109,16 @@ def _screen(
     """The kiosk's screen: the forms while the link is open, else the thanks page."""
     context = {"unlock_error": None, "kiosk": True} | (extra or {})
     state = request.session.get(KIOSK_KEY) or {}
-    organization = request.organization
-    urgent = bool(state.get("urgent")) and organization is not None
+    client = Client.objects.filter(episodes__sessions__pk=int(state.get("session", 0))).first()
+    urgent = bool(state.get("urgent")) and client is not None
     try:
         link = open_link(token)
     except LinkUnusable:
-        if urgent:
-            context["crisis"] = crisis_for(organization)
+        if client is not None:
+            context["crisis"] = crisis_for(client.organization_id) if urgent else None
+            context["progress"] = progress_for(client)
         return render(request, "respond/kiosk_done.html", context, status=status)
     context |= forms_context(link.instruments, posted or {}, list(problems))
-    if urgent and problems:
-        context["crisis_top"] = crisis_for(organization)
+    if urgent and problems and client is not None:
+        context["crisis_top"] = crisis_for(client.organization_id)
     return render(request, "respond/kiosk.html", context, status=status)

@@ -36,7 +36,7 @@ def crisis_resources(request: MemberRequest) -> HttpResponse:
         try:
             save_crisis_resources(organization=organization, by=request.user, **values)
         except CrisisResourcesError as exc:
-            errors = {p.item: p.message for p in exc.problems}
+            errors = {p.item or "": p.message for p in exc.problems}
         else:
             messages.success(request, "Crisis resources saved.")
             return redirect("crisis-resources")

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from alliance.audit.trail import record_for_client
 from alliance.errors import DomainError
+from alliance.progress.models import ProgressLink, ProgressSharing
 
 from ..measure_plan import MeasurePlan
 from ..models import (
@@ -21,6 +22,7 @@ from ..models import (
     Client,
     Episode,
     FormLink,
+    HeldSelfHarmAnswer,
     RepairStep,
     Rupture,
     Session,
@@ -65,6 +67,13 @@ def export_client(client: Client) -> dict[str, Any]:
         "links": _rows(FormLink.objects.filter(session__episode__client=client),
                        ["session_id", "instruments", "created_at", "expires_at", "used_at",
                         "revoked_at"]),
+        "held_answers": _rows(HeldSelfHarmAnswer.objects.filter(session__episode__client=client),
+                              ["session_id", "instrument", "item", "value", "via",
+                               "received_at"]),
+        "progress_sharing": _rows(ProgressSharing.objects.filter(client=client),
+                                  ["enabled", "changed_by_id", "changed_at"]),
+        "progress_links": _rows(ProgressLink.objects.filter(client=client),
+                                ["created_at", "created_by_id", "expires_at", "revoked_at"]),
     }  # fmt: skip
     record_for_client("export", client, client, detail="full record (JSON)")
     return data
