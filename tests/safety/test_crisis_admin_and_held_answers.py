@@ -126,3 +126,15 @@ def test_no_one_else_records_a_note_on_a_held_answer(
         )
         assert refused.status_code == 404, someone.username
     assert not SignalAcknowledgement.objects.exists()
+
+
+def test_the_client_page_points_to_an_open_held_answer(
+    held: HeldSelfHarmAnswer, clinician: User, supervisor: User
+) -> None:
+    page = signed_in(clinician).get(f"/clients/{held.session.episode.client_id}/")
+    text = page.content.decode()
+    assert "a self-harm answer (More than half the days) at session 1" in text
+    assert f'href="/sessions/{held.session_id}/#held{held.pk}"' in text
+    read_only = signed_in(supervisor).get(f"/clients/{held.session.episode.client_id}/")
+    assert "a self-harm answer (More than half the days)" in read_only.content.decode()
+    assert f"#held{held.pk}" not in read_only.content.decode()

@@ -87,7 +87,8 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     spec = vega_spec(chart)
     context = {"client": client, "chart": chart, "spec": spec,
                "actions": SignalAcknowledgement.Action.choices,
-               "can_edit": may_change(request.user, client)}  # fmt: skip
+               "can_edit": may_change(request.user, client),
+               "held_answers": held_answer_rows(client_id=client.pk)}  # fmt: skip
     context |= _rupture_choices(chart)
     context |= _timeline(chart, whole=request.GET.get("timeline") == "all")
     episode = open_episode(client)

@@ -249,6 +249,7 @@ def acknowledge_held_answer(
 @dataclass(frozen=True)
 class HeldRow:
     pk: int
+    session_pk: int
     session_number: int
     answer_label: str  # the answer as the client read it, e.g. "More than half the days"
 
@@ -259,5 +260,5 @@ def held_answer_rows(session: Session | None = None, client_id: int | None = Non
     for held in open_held_answers(session, client_id):
         points = {p.value: p.label for p in get_definition(held.instrument).scale.points}
         label = points.get(held.value, str(held.value))
-        rows.append(HeldRow(held.pk, held.session.number, label))
+        rows.append(HeldRow(held.pk, held.session_id, held.session.number, label))
     return rows
