@@ -25,7 +25,7 @@ def test_the_kiosk_takes_the_forms_and_returns_only_with_the_password(
     tablet.goto(f"{base}/clients/{client_pk}/")
     tablet.click("text=Start a session")
     tablet.click("text=Hand this device to the client")
-    expect(tablet.locator("h1")).to_have_text("Before you go")
+    expect(tablet.locator("h1")).to_have_text("After your session")
     # The page came by a redirect after a click: let its deferred scripts (the lines'
     # keyboard handlers) load before typing.
     tablet.wait_for_load_state("load")

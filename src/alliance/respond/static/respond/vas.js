@@ -8,8 +8,9 @@
   // Below this movement (CSS pixels) a touch is still a tap; beyond it, its direction decides
   // between a slide along the line and a scroll of the page.
   const SLOP = 8;
-  // A touch this soon after the page moved is a finger stopping a fling, not a tap on a line.
-  const SETTLE_MS = 250;
+  // A touch this soon after the page moved is a finger stopping a fling (the page scrolls
+  // every frame while it glides), not a tap on a line.
+  const SETTLE_MS = 100;
   const STEPS = {
     ArrowRight: 0.1, ArrowUp: 0.1, ArrowLeft: -0.1, ArrowDown: -0.1, PageUp: 1, PageDown: -1,
   };
