@@ -123,4 +123,4 @@ def test_it_will_not_send_until_every_line_is_marked(
     set_by_pointer(phone, 0, 0.5)
     phone.click("button[type=submit]")
     expect(phone.locator(".unset-message")).to_be_visible()
-    expect(phone.locator("h1")).to_have_text("Before you go")
+    expect(phone.locator("h1")).to_have_text("Your questionnaire for your therapist")

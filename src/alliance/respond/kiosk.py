@@ -118,7 +118,7 @@ def _screen(
             context["crisis"] = crisis_for(client.organization_id) if urgent else None
             context["progress"] = progress_for(client)
         return render(request, "respond/kiosk_done.html", context, status=status)
-    context |= forms_context(link.instruments, posted or {}, list(problems))
+    context |= forms_context(link.instruments, posted or {}, list(problems), place="kiosk")
     if urgent and problems and client is not None:
         context["crisis_top"] = crisis_for(client.organization_id)
     return render(request, "respond/kiosk.html", context, status=status)
