@@ -134,7 +134,14 @@ def test_it_feeds_the_clinicians_session_page_and_no_one_elses(
 
 def test_it_shows_the_link_as_text_and_as_a_qr_code(client_record: Client, clinician: User) -> None:
     session = start_session(client=client_record)
-    page = signed_in(clinician).post(f"/sessions/{session.pk}/").content.decode()
+    browser = signed_in(clinician)
+    made = browser.post(f"/sessions/{session.pk}/")
+    assert (made.status_code, made["Location"]) == (302, f"/sessions/{session.pk}/#forms")
+    page = browser.get(made["Location"]).content.decode()
     assert 'class="client-link"' in page and "<svg" in page
     token = page.split("/f/")[1].split("/")[0]
     assert FormLink.objects.get().token_hash == token_hash(token)
+    # Shown once: a reload shows neither the link nor makes another one.
+    again = browser.get(f"/sessions/{session.pk}/").content.decode()
+    assert 'class="client-link"' not in again and token not in again
+    assert FormLink.objects.count() == 1

@@ -3,11 +3,17 @@
 One typed, validated object (free of Django), stored on the episode as JSON:
 
     {"every_session": ["srs", "phq-9", "gad-7"],
-     "windows": [{"instrument": "wai-sr", "first": 3, "last": 4}, ...]}
+     "windows": [{"instrument": "wai-sr", "first": 3, "last": 4}, ...],
+     "start": ["phq-9", "gad-7"]}
 
 An instrument given every session is due at every session; a windowed one (the WAI-SR at
 sessions 3-4 and 8-10, INSTRUMENTS.md) is due at the first session of its window at which it
 has not yet been given.
+
+Feedback-informed practice gives the outcome measure at the start of a session, so that it
+can shape the session, and the SRS at its end, about the session just held: `start` names
+the instruments given at the start; everything else is given at the end. A plan without
+`start` (every plan stored before phases existed) gives everything at the end.
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from alliance.measures import get_definition
 EVERY_SESSION_CHOICES = ("srs", "phq-9", "gad-7", "ors")
 WINDOW_INSTRUMENTS = ("wai-sr", "wai-sr-t")
 SymptomSet = Literal["phq-9+gad-7", "ors"]
+# What may be given at the start: outcome measures. The SRS and the WAI-SR rate the session
+# (or the work so far), so they come at its end.
+START_CHOICES = ("phq-9", "gad-7", "ors")
+Phase = Literal["start", "end"]
 
 
 class PlanError(DomainError):
@@ -55,6 +65,7 @@ class MeasurePlan(BaseModel):
 
     every_session: tuple[str, ...] = Field(min_length=1)
     windows: tuple[Window, ...] = ()
+    start: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> MeasurePlan:
@@ -67,14 +78,23 @@ class MeasurePlan(BaseModel):
             own = [w for w in self.windows if w.instrument == instrument]
             if any(later.first <= earlier.last for earlier, later in pairwise(own)):
                 raise ValueError("windows must be in order and must not overlap")
+        for name in self.start:
+            if name not in START_CHOICES:
+                raise ValueError(f"{name!r} rates the session, so it is given at the end")
+            if name not in self.every_session:
+                raise ValueError(f"{name!r} is given at the start but not every session")
+        if len(set(self.start)) != len(self.start):
+            raise ValueError("an instrument is listed twice for the start")
         return self
 
     @classmethod
     def default(cls, symptoms: SymptomSet = "phq-9+gad-7") -> MeasurePlan:
-        """SRS with PHQ-9 + GAD-7 (or ORS) every session; client WAI-SR at 3-4 and 8-10."""
+        """SRS with PHQ-9 + GAD-7 (or ORS) every session, the outcome measures at the start
+        and the SRS at the end; client WAI-SR (at the end) at 3-4 and 8-10."""
         every = ("srs", "ors") if symptoms == "ors" else ("srs", "phq-9", "gad-7")
         return cls(
             every_session=every,
+            start=tuple(name for name in every if name in START_CHOICES),
             windows=(
                 Window(instrument="wai-sr", first=3, last=4),
                 Window(instrument="wai-sr", first=8, last=10),
@@ -122,6 +142,22 @@ class MeasurePlan(BaseModel):
         for name in self.due(session_number, given):
             by_respondent[get_definition(name).respondent].append(name)
         return by_respondent
+
+    def phase_of(self, instrument: str) -> Phase:
+        return "start" if instrument in self.start else "end"
+
+    def outstanding(
+        self, session_number: int, given: Collection[tuple[str, int]]
+    ) -> dict[Phase, list[str]]:
+        """The client's instruments still to fill at `session_number`, by phase: those due
+        and not yet stored at this session (once stored, a form is changed by a correction,
+        never by a second set)."""
+        here = {name for name, number in given if number == session_number}
+        phases: dict[Phase, list[str]] = {"start": [], "end": []}
+        for name in self.due_by_respondent(session_number, given)["client"]:
+            if name not in here:
+                phases[self.phase_of(name)].append(name)
+        return phases
 
     def client_windows_text(self) -> str:
         """The client's WAI-SR windows as a clinician writes them: "3-4, 8-10"."""

@@ -30,7 +30,7 @@ from alliance.care.services.administrations import SubmissionError, record_admin
 from alliance.care.services.caseload import clinician_caseload
 from alliance.care.services.chart import ChartData, client_chart
 from alliance.care.services.clients import ClientError, add_client, open_episode
-from alliance.care.services.due import due_instruments
+from alliance.care.services.due import due_instruments, outstanding_instruments
 from alliance.care.services.feedback import session_feedback
 from alliance.care.services.links import create_form_link, open_links, revoke_link
 from alliance.care.services.plans import PlanError, describe_plan, update_measure_plan
@@ -143,30 +143,87 @@ def session_start(request: MemberRequest, pk: int) -> HttpResponse:
 @login_required
 def session_detail(request: MemberRequest, pk: int) -> HttpResponse:
     session = own_session(request, pk)
+    if request.method == "POST":
+        # Post, then redirect: a reload shows the page again and never makes another link.
+        phase = _phase_to_give(session, request.POST.get("phase", ""))
+        if phase is None:
+            messages.error(request, "Every form of this session is stored: nothing to send.")
+        else:
+            link, token = create_form_link(session=session, instruments=phase[1])
+            fresh = request.session.get(FRESH_LINKS, {})
+            fresh[str(session.pk)] = {"token": token, "link": link.pk, "phase": phase[0]}
+            request.session[FRESH_LINKS] = fresh
+        return redirect(f"{reverse('session', args=[session.pk])}#forms")
     context = _session_context(session)
     record_for_client("read", session, session.episode.client, detail="session forms")
-    if request.method == "POST":
-        _link, token = create_form_link(session=session, instruments=context["due"])
-        url = request.build_absolute_uri(reverse("respond", args=[token]))
-        context["link_url"] = url
-        # Drawn here as inline SVG markup (no script, no image request that leaks the token).
-        context["link_qr"] = segno.make(url, error="m").svg_inline(
-            scale=5, title="Link to the forms"
-        )
+    # The link made by the post just before, shown once (the token is never stored with it).
+    fresh = request.session.get(FRESH_LINKS, {})
+    made = fresh.pop(str(session.pk), None)
+    if made is not None:
+        request.session[FRESH_LINKS] = fresh
+        if any(link.pk == made["link"] for link in context["open_links"]):
+            url = request.build_absolute_uri(reverse("respond", args=[made["token"]]))
+            context["fresh"] = {
+                "phase": made["phase"],
+                "link": made["link"],
+                "url": url,
+                # Inline SVG markup: no script, no image request that leaks the token.
+                "qr": segno.make(url, error="m").svg_inline(scale=5, title="Link to the forms"),
+            }
     return render(request, "clinic/session.html", context)
+
+
+FRESH_LINKS = "fresh-links"
+PHASE_TITLES = {"start": "At the start of the session", "end": "At the end of the session"}
+
+
+def _phase_to_give(session: Session, asked: str) -> tuple[str, list[str]] | None:
+    """The phase a link or hand-over is for, with its forms still to fill: the one asked for,
+    else the first with any."""
+    outstanding = outstanding_instruments(session)
+    if outstanding.get(asked):  # type: ignore[call-overload]
+        return asked, outstanding[asked]  # type: ignore[index]
+    for phase, names in outstanding.items():
+        if names:
+            return phase, names
+    return None
+
+
+def _phases(session: Session, due: list[str]) -> list[dict[str, Any]]:
+    """The session's forms by phase, as the page lists them: the start forms (when the plan
+    has any due), then the end forms; each with what is stored and what is still to fill."""
+    plan = session.episode.measure_plan
+    outstanding = outstanding_instruments(session)
+    phases = []
+    for phase in ("start", "end"):
+        names = [name for name in due if plan.phase_of(name) == phase]
+        if not names:
+            continue
+        phases.append(
+            {
+                "name": phase,
+                "title": PHASE_TITLES[phase],
+                "forms": [(name, name not in outstanding[phase]) for name in names],
+                "outstanding": outstanding[phase],
+            }
+        )
+    if len(phases) == 1:
+        phases[0]["title"] = "This session's forms"
+    return phases
 
 
 def _session_context(
     session: Session, posted: Any = None, problems: Sequence[Problem] = ()
 ) -> dict[str, Any]:
-    """The session page: the client's measures due, and the therapist's own form when the
+    """The session page: the client's forms by phase, and the therapist's own form when the
     plan has one due and it is not yet filled."""
     due = due_instruments(session)
     return {
         "session": session,
         "client": session.episode.client,
         "due": due["client"],
-        "link_url": None,
+        "phases": _phases(session, due["client"]),
+        "fresh": None,
         "therapist_forms": forms_context(
             _therapist_unfilled(session, due["therapist"]), posted or {}, problems
         ),
@@ -229,6 +286,7 @@ def episode_plan(request: MemberRequest, pk: int) -> HttpResponse:
                 every_session=request.POST.getlist("every_session"),
                 wai_windows=request.POST.get("wai_windows", ""),
                 therapist_wai=request.POST.get("therapist_wai") == "on",
+                start=request.POST.getlist("start"),
             )
         except PlanError as exc:
             messages.error(request, exc.message)
@@ -271,13 +329,20 @@ def link_revoke(request: MemberRequest, pk: int) -> HttpResponse:
 @require_POST
 def session_kiosk(request: MemberRequest, pk: int) -> HttpResponse:
     session = own_session(request, pk)
-    return open_kiosk(request, session, due_instruments(session)["client"])
+    phase = _phase_to_give(session, request.POST.get("phase", ""))
+    if phase is None:
+        messages.error(request, "Every form of this session is stored: nothing to hand over.")
+        return redirect("session", pk=session.pk)
+    return open_kiosk(request, session, phase[1])
 
 
 @login_required
 def session_status(request: MemberRequest, pk: int) -> JsonResponse:
     session = own_session(request, pk)
     feedback = session_feedback(session)
+    # What the page's hand-over buttons and fresh link follow: a used link leaves the page.
+    feedback["outstanding"] = outstanding_instruments(session)
+    feedback["open_links"] = [link.pk for link in open_links(session)]
     # Polled every 2 s: audited when it shows forms not shown before, not at every poll.
     seen_key = f"audit-seen-{session.pk}"
     if feedback["forms"] and request.session.get(seen_key) != len(feedback["forms"]):
@@ -299,4 +364,11 @@ def signal_acknowledge(request: MemberRequest, pk: int) -> HttpResponse:
         )
     except AcknowledgementError as exc:
         messages.error(request, exc.message)
+    if request.POST.get("from") == "session":
+        # Recorded from the session page's feedback card: back to that session.
+        session = Session.objects.filter(
+            episode=signal.episode, number=signal.session_number
+        ).first()
+        if session is not None:
+            return redirect(f"{reverse('session', args=[session.pk])}#live")
     return redirect(f"{reverse('client', args=[signal.episode.client_id])}#s{signal.pk}")

@@ -61,6 +61,10 @@ def kiosk(request: MemberRequest) -> HttpResponse:
         except SubmissionError as exc:
             if urgent:
                 hold_urgent_answers(session=link.session, found=urgent, via="kiosk")
+            if exc.code == "already_stored":
+                # Sent already by another link: the hand-over is over, and says so.
+                revoke_link(link=link)
+                return redirect("kiosk")
             return _screen(request, state["token"], posted=request.POST,
                            problems=exc.problems, status=400)  # fmt: skip
         else:

@@ -11,6 +11,7 @@ from alliance.audit.trail import client_address
 from alliance.care.models import FormLink
 from alliance.care.services.administrations import SubmissionError
 from alliance.care.services.links import LinkUnusable, open_link, submit_forms, token_hash
+from alliance.measures.urgent import UrgentAnswer
 from alliance.progress.services import progress_for
 from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
 
@@ -51,6 +52,8 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         except LinkUnusable as exc:
             return _closed(request, token, exc.reason)
         except SubmissionError as exc:
+            if exc.code == "already_stored":
+                return _already_sent(request, link, urgent)
             context = forms_context(link.instruments, request.POST, exc.problems)
             if urgent:
                 # Refused for another answer: the self-harm answer is kept and reaches the
@@ -65,6 +68,22 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         }
         return render(request, "respond/thanks.html", context)
     return render(request, "respond/forms.html", forms_context(link.instruments, {}, []))
+
+
+ALREADY_SENT = (
+    "Your answers to these questions were already received for this session, so they were "
+    "not sent again. Thank you."
+)
+
+
+def _already_sent(request: HttpRequest, link: FormLink, urgent: list[UrgentAnswer]) -> HttpResponse:
+    """A second set of forms for one session (another link, or the kiosk, sent them first):
+    not stored, and said so; a self-harm answer in it is still kept and answered."""
+    context: dict[str, object] = {"message": ALREADY_SENT}
+    if urgent:
+        hold_urgent_answers(session=link.session, found=urgent, via="link")
+        context["crisis"] = crisis_for(link.session.episode.client.organization_id)
+    return render(request, "respond/closed.html", context, status=409)
 
 
 def _closed(request: HttpRequest, token: str, reason: str) -> HttpResponse:

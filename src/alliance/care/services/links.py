@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from alliance.audit.trail import record_for_client
 from alliance.errors import DomainError, Problem
-from alliance.measures import ScoringError, score
+from alliance.measures import ScoringError, get_definition, score
 
 from ..models import Administration, FormLink, Session
 from .administrations import SubmissionError, record_administration
@@ -83,6 +83,16 @@ def open_link(token: str) -> FormLink:
     return link
 
 
+def stored_at_session(session: Session, instruments: list[str]) -> list[str]:
+    """Which of `instruments` already have a form stored at `session` (in any version)."""
+    stored = set(
+        Administration.objects.filter(session=session, instrument__in=instruments).values_list(
+            "instrument", flat=True
+        )
+    )
+    return [name for name in instruments if name in stored]
+
+
 def submit_forms(*, token: str, forms: Mapping[str, Mapping[str, Any]]) -> list[Administration]:
     """Store every form of a link in one transaction and use the link up, or store nothing.
 
@@ -95,6 +105,19 @@ def submit_forms(*, token: str, forms: Mapping[str, Mapping[str, Any]]) -> list[
         link = FormLink.objects.select_for_update().get(pk=link.pk)
         if link.used_at is not None:
             raise LinkUnusable("used")
+        # One set of forms per session: two links (or a link and the kiosk) of one session
+        # queue on the session's row, and the second finds the forms stored.
+        Session.objects.select_for_update().filter(pk=link.session_id).first()
+        already = stored_at_session(link.session, link.instruments)
+        if already:
+            names = ", ".join(get_definition(name).name for name in already)
+            raise SubmissionError(
+                "already_stored",
+                f"{names} already stored for session {link.session.number}: a correction "
+                "is the way to change it",
+                [Problem(name, f"{name}: already stored for this session", "already_stored")
+                 for name in already],
+            )  # fmt: skip
         # Check every form before storing any, so the client sees all problems at once.
         problems: list[Problem] = []
         for instrument in link.instruments:

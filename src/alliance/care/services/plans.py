@@ -11,7 +11,13 @@ from django.db import transaction
 from alliance.audit.trail import record_for_client
 from alliance.measures import get_definition
 
-from ..measure_plan import EVERY_SESSION_CHOICES, MeasurePlan, PlanError, Window
+from ..measure_plan import (
+    EVERY_SESSION_CHOICES,
+    START_CHOICES,
+    MeasurePlan,
+    PlanError,
+    Window,
+)
 from ..models import Episode
 
 DEFAULT_WINDOWS = "3-4, 8-10"
@@ -45,8 +51,15 @@ def parse_windows(text: str) -> list[tuple[int, int]]:
 
 
 def update_measure_plan(
-    *, episode: Episode, every_session: list[str], wai_windows: str, therapist_wai: bool
+    *,
+    episode: Episode,
+    every_session: list[str],
+    wai_windows: str,
+    therapist_wai: bool,
+    start: list[str] | None = None,
 ) -> Episode:
+    """`start`: the every-session outcome measures given at the start of a session (None
+    keeps the plan's; an outcome measure no longer given every session drops out of it)."""
     chosen = list(dict.fromkeys(every_session))
     if not chosen:
         raise PlanError("choose at least one instrument for every session", code="no_instrument",
@@ -56,9 +69,11 @@ def update_measure_plan(
         raise PlanError("the therapist's WAI-SR follows the client's windows: give at least one",
                         code="bad_window", item="therapist_wai")  # fmt: skip
     raters = ("wai-sr", "wai-sr-t") if therapist_wai else ("wai-sr",)
+    at_start = episode.measure_plan.start if start is None else start
     episode.measure_plan = MeasurePlan.parse(
         {
             "every_session": chosen,
+            "start": [name for name in dict.fromkeys(at_start) if name in chosen],
             "windows": [
                 Window(instrument=instrument, first=low, last=high)
                 for instrument in raters
@@ -79,4 +94,6 @@ def describe_plan(plan: MeasurePlan) -> dict[str, Any]:
         "wai_windows": plan.client_windows_text(),
         "therapist_wai": plan.therapist_wai,
         "choices": [(name, get_definition(name).name) for name in EVERY_SESSION_CHOICES],
+        "start": list(plan.start),
+        "start_choices": [(name, get_definition(name).name) for name in START_CHOICES],
     }
