@@ -155,3 +155,14 @@ def test_the_worker_stops_by_itself_when_its_server_is_killed(server: Server) ->
     server.process.kill()
     server.process.wait(timeout=30)
     wait_until(lambda: not alive(worker), 10, "the worker outlived its killed server")
+
+
+def test_a_worker_that_dies_is_started_again(server: Server) -> None:
+    (first,) = children(server.process.pid)
+    os.kill(first, signal.SIGKILL)
+
+    def replaced() -> bool:
+        return [pid for pid in children(server.process.pid) if alive(pid)] not in ([], [first])
+
+    wait_until(replaced, 30, "no new worker was started")
+    assert server.process.poll() is None
