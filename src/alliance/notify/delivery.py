@@ -26,7 +26,6 @@ from alliance.safety.models import CrisisResources
 
 from .mail import compose
 from .models import Notification
-from .planning import escalate_after
 
 logger = logging.getLogger("alliance.notify")
 
@@ -71,10 +70,10 @@ def deliver(notification_id: int, *, now: dt.datetime | None = None) -> Outcome:
         return Outcome("taken")
     attempt = notification.attempts + 1
     client = notification.session.episode.client
+    # The escalation time as it was when the matter was raised (its due time was set then).
+    minutes = int((notification.due_at - notification.raised_at).total_seconds() // 60)
     subject, body = compose(
-        notification,
-        clinician=client.clinician.get_username(),
-        minutes=int(escalate_after(client.organization_id).total_seconds() // 60),
+        notification, clinician=client.clinician.get_username(), minutes=minutes
     )
     try:
         send_mail(subject, body, None, [address], fail_silently=False)
