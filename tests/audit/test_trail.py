@@ -69,7 +69,9 @@ def test_an_untouched_chain_verifies() -> None:
     make_chain(5)
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
-    assert out.getvalue().strip() == "audit trail intact: 5 entries"
+    intact, head = out.getvalue().splitlines()
+    assert intact == "audit trail intact: 5 entries"
+    assert head == f"head: 5:{AuditEvent.objects.order_by('id').last().hash}"  # type: ignore[union-attr]
 
 
 def test_editing_a_past_entry_is_detected() -> None:
@@ -115,7 +117,9 @@ def test_admins_see_and_export_their_organizations_trail_and_no_one_else_does(
     rows = b"".join(export.streaming_content).decode().splitlines()  # type: ignore[attr-defined]
     assert rows[0].startswith("id,at,username,action") and len(rows) == 1 + 3
     assert AuditEvent.objects.filter(action="export", username="admin1").exists()
-    assert admin_browser.get("/audit/?client=1%27%20OR%201=1").status_code == 200  # matches nothing
+    refused = admin_browser.get("/audit/?client=1%27%20OR%201=1")  # not an id: finds nothing
+    assert refused.status_code == 200 and "digits 0 to 9" in refused.content.decode()
+    assert "No entries." in refused.content.decode()
 
 
 def test_an_exported_cell_never_runs_as_a_spreadsheet_formula() -> None:

@@ -90,6 +90,7 @@ URLS: dict[str, tuple[str, Callable[[World], str], Expected]] = {
     "kiosk-unlock": ("post", lambda w: "/kiosk/unlock/", PRIVATE | {"*": 302}),
     "audit": ("get", lambda w: "/audit/", ADMIN_ONLY),
     "audit-export": ("get", lambda w: "/audit/export.csv", ADMIN_ONLY),
+    "audit-mine": ("get", lambda w: "/audit/mine/", PRIVATE | {"*": 200}),  # one's own trail
     "caseload": ("get", lambda w: "/", PRIVATE | {"*": 200}),
     "client": ("get", lambda w: f"/clients/{w.client.pk}/", READERS),
     "session-start": ("post", lambda w: f"/clients/{w.client.pk}/sessions/", OWNER_ONLY_POST),

@@ -1,10 +1,13 @@
 """The audit trail: an append-only, hash-chained record of every read of a client's chart
 or forms and every change to clinical data.
 
-Each entry holds the hash of the one before it and its own hash over its content, so an
-edited, deleted or inserted past entry breaks the chain (`alliance manage verify_audit`).
-Entries name objects by type and id, never by clinical content, so erasing a client keeps
-the trail without keeping the client.
+Each entry holds the hash of the one before it and its own hash over its content, keyed
+with a secret kept outside the database (keys.py), so an edited, deleted or inserted past
+entry breaks the chain (`alliance manage verify_audit`), and rewriting the chain needs the
+key. Heads (count and last hash) are also written outside the database (heads.py), so that
+removing the latest entries, or all of them, is detected too. Entries name objects by type
+and id, never by clinical content, so erasing a client keeps the trail without keeping the
+client.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ class AuditEvent(models.Model):
         SIGN_IN = "sign_in"
         SIGN_IN_FAILED = "sign_in_failed"
         SIGN_OUT = "sign_out"
+        BREAK_GLASS_FAILED = "break_glass_failed"
+
+    class Scheme(models.IntegerChoices):
+        # Entries written before the chain was keyed keep their plain SHA-256 hash; the first
+        # keyed entry after them says how many there were (chain.py), so none can be added.
+        UNKEYED = 1, "SHA-256 (before keying)"
+        KEYED = 2, "HMAC-SHA256"
 
     at = models.DateTimeField()
     # Kept as text as well as a key: the trail outlives the account.
@@ -40,17 +50,30 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=40)
     object_id = models.CharField(max_length=64, blank=True)
     client_id_at_time = models.BigIntegerField(null=True, blank=True)
+    # The clinician whose client the entry is about, as it was then: their own trail page
+    # lists reads of their clients by anyone else.
+    owner_id_at_time = models.BigIntegerField(null=True, blank=True)
+    # A list of clients (a caseload page): the ids shown, and whose caseloads they were, as
+    # ",5,12," so that one clinician's listings are found by a plain text match on SQLite as
+    # on PostgreSQL.
+    client_ids = models.JSONField(default=list, blank=True)
+    listed_owners = models.TextField(blank=True)
     fields = models.JSONField(default=list)
     address = models.CharField(max_length=45, blank=True)
     detail = models.CharField(max_length=200, blank=True)
+    # The detail holds words a person typed (the break-glass reason), which may hold clinical
+    # words: marked, so that a reader and an export know it (SECURITY.md).
+    free_text = models.BooleanField(default=False)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(choices=Scheme.choices, default=Scheme.KEYED)
 
     class Meta:
         ordering = ["id"]
         indexes = [
             models.Index(fields=["organization_id_at_time", "id"]),
             models.Index(fields=["client_id_at_time"]),
+            models.Index(fields=["owner_id_at_time", "id"]),
         ]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -67,3 +90,4 @@ class AuditHead(models.Model):
     many requests write at once (on PostgreSQL as on SQLite)."""
 
     last_hash = models.CharField(max_length=64)
+    entries = models.BigIntegerField(default=0)

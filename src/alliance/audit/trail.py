@@ -1,4 +1,4 @@
-"""Writing to and checking the audit trail.
+"""Writing to the audit trail (and, from chain.py, checking it).
 
 Views and services call `record(...)`; who and from where come from the request being
 served (set by `AuditContextMiddleware`), or are given explicitly (commands, the client's
@@ -8,8 +8,7 @@ link, where there is no signed-in user).
 from __future__ import annotations
 
 import contextvars
-import hashlib
-import json
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +17,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .chain import GENESIS, ChainReport, Head, entry_hash, verify_chain
+from .heads import HEAD_INTERVAL, write_head_after_commit
+from .keys import audit_key
 from .models import AuditEvent, AuditHead
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Actor", "ChainReport", "Head", "entry_hash", "record",
+           "record_for_client", "verify_chain"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,15 +48,22 @@ def record(
     object_id: Any = "",
     client_id: int | None = None,
     organization_id: int | None = None,
+    owner_id: int | None = None,
+    clients: Iterable[int] = (),
+    listed_owners: Iterable[int] = (),
     fields: Iterable[str] = (),
     detail: str = "",
+    free_text: bool = False,
     actor: Actor | None = None,
 ) -> AuditEvent:
-    """Append one entry. `obj` (a model instance) gives the type and id when not given."""
+    """Append one entry. `obj` (a model instance) gives the type and id when not given.
+    `clients` and `listed_owners`: the clients a list showed and whose they were.
+    `free_text`: the detail holds words a person typed (see AuditEvent.free_text)."""
     actor = actor or current_actor()
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
+    owners = sorted(set(listed_owners))
     entry = AuditEvent(
         at=timezone.now(),
         user_id_at_time=actor.user_id,
@@ -63,76 +73,40 @@ def record(
         object_type=object_type[:40],
         object_id=str(object_id)[:64],
         client_id_at_time=client_id,
+        owner_id_at_time=owner_id,
+        client_ids=list(clients),
+        listed_owners=f",{','.join(map(str, owners))}," if owners else "",
         fields=sorted(fields),
         address=actor.address[:45],
         detail=detail[:200],
+        free_text=free_text,
+        scheme=AuditEvent.Scheme.KEYED,
     )
+    key = audit_key().secret  # before the lock: a missing key fails before anything is held
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_hash=GENESIS)
             head = AuditHead.objects.select_for_update().get(pk=1)
         entry.previous_hash = head.last_hash
-        entry.hash = entry_hash(entry)
+        entry.hash = entry_hash(entry, key)
         entry.save()
         head.last_hash = entry.hash
-        head.save(update_fields=["last_hash"])
+        head.entries += 1
+        head.save(update_fields=["last_hash", "entries"])
+        if head.entries % HEAD_INTERVAL == 0:
+            # Only once committed: a head of an entry rolled back would look like a removal.
+            written = Head(head.entries, entry.hash)
+            transaction.on_commit(functools.partial(write_head_after_commit, written), robust=True)
     return entry
 
 
 def record_for_client(action: str, obj: Any, client: Any, **kwargs: Any) -> AuditEvent:
-    """`record` for something of one client's record: the entry names the client and its
-    organization by id (for the admin's view and for erasure)."""
+    """`record` for something of one client's record: the entry names the client, its
+    organization and its clinician by id (for the admin's view, the clinician's own trail
+    and erasure)."""
     return record(action, obj, client_id=client.pk, organization_id=client.organization_id,
-                  **kwargs)  # fmt: skip
-
-
-def entry_hash(entry: AuditEvent) -> str:
-    content = {
-        "at": entry.at.isoformat(),
-        "user": entry.user_id_at_time,
-        "username": entry.username,
-        "organization": entry.organization_id_at_time,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "client": entry.client_id_at_time,
-        "fields": list(entry.fields),
-        "address": entry.address,
-        "detail": entry.detail,
-        "previous": entry.previous_hash,
-    }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    entries: int
-    broken_at: int | None  # id of the first entry that does not verify
-    reason: str
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
-
-
-def verify_chain() -> ChainReport:
-    """Recompute every entry's hash and link; the first break is reported."""
-    previous = GENESIS
-    count = 0
-    for entry in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        count += 1
-        if entry.previous_hash != previous:
-            return ChainReport(count, entry.pk, "does not follow the entry before it (one "
-                               "was deleted or inserted)")  # fmt: skip
-        if entry_hash(entry) != entry.hash:
-            return ChainReport(count, entry.pk, "its content was changed after it was written")
-        previous = entry.hash
-    head = AuditHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
-    if head is not None and head != previous:
-        return ChainReport(count, -1, "the latest entries were removed")
-    return ChainReport(count, None, "")
+                  owner_id=client.clinician_id, **kwargs)  # fmt: skip
 
 
 def client_address(request: HttpRequest) -> str:

@@ -19,11 +19,16 @@ from .trail import record
 
 ADMIN = "admin"  # the admin's role, as `request.role` names it
 COLUMNS = ("id", "at", "username", "action", "object_type", "object_id", "client_id_at_time",
-           "fields", "address", "detail", "hash")  # fmt: skip
+           "owner_id_at_time", "client_ids", "fields", "address", "detail", "free_text",
+           "scheme", "hash")  # fmt: skip
+BAD_CLIENT = "The client filter takes a client's id in the digits 0 to 9 (for example 42)."
 
 
-def _entries(request: MemberRequest) -> tuple[QuerySet[AuditEvent], dict[str, str], int]:
-    """The signed-in admin's organization's entries, filtered by the query string."""
+def _entries(
+    request: MemberRequest,
+) -> tuple[QuerySet[AuditEvent], dict[str, str], int, str]:
+    """The signed-in admin's organization's entries, filtered by the query string, and what
+    is wrong with the filter (empty when nothing is)."""
     # The member's organization and role come with the request (web's membership middleware):
     # the trail is below the clinical apps and does not look members up itself.
     organization = request.organization
@@ -34,23 +39,34 @@ def _entries(request: MemberRequest) -> tuple[QuerySet[AuditEvent], dict[str, st
     filters = {key: request.GET.get(key, "").strip()[:64] for key in ("user", "client", "action")}
     if filters["user"]:
         entries = entries.filter(username=filters["user"])
+    problem = ""
     if filters["client"]:
-        entries = entries.filter(client_id_at_time=_number(filters["client"]))
+        client_id = _number(filters["client"])
+        if client_id is None:
+            problem = BAD_CLIENT
+            entries = entries.none()
+        else:
+            entries = entries.filter(client_id_at_time=client_id)
     if filters["action"]:
         entries = entries.filter(action=filters["action"])
-    return entries.order_by("-id"), filters, organization_id
+    return entries.order_by("-id"), filters, organization_id, problem
 
 
-def _number(text: str) -> int:
-    # A filter that is not a number matches nothing, rather than failing.
-    return int(text) if text.isdigit() and len(text) < 18 else -1
+def _number(text: str) -> int | None:
+    # ASCII digits only: str.isdigit() also takes a superscript two (which int() refuses),
+    # an Arabic-Indic three or a fullwidth twelve (which int() reads as 3 and 12); an id has
+    # at most 18 digits.
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 @login_required
 def audit_list(request: MemberRequest) -> HttpResponse:
-    entries, filters, _organization = _entries(request)
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    context = {"page": page, "filters": filters, "actions": AuditEvent.Action.choices}
+    entries, filters, _organization, problem = _entries(request)
+    page = Paginator(entries, 100).get_page(_number(request.GET.get("page", "")) or 1)
+    context = {"page": page, "filters": filters, "actions": AuditEvent.Action.choices,
+               "problem": problem}  # fmt: skip
+    # A filter that is not an id matches nothing and says why (no error status: the page
+    # answers as it does for any filter that finds nothing).
     return render(request, "audit/list.html", context)
 
 
@@ -61,7 +77,7 @@ class _Echo:
 
 @login_required
 def audit_export(request: MemberRequest) -> StreamingHttpResponse:
-    entries, _filters, organization = _entries(request)
+    entries, _filters, organization, _problem = _entries(request)
     record("export", object_type="audit_trail", organization_id=organization,
            detail=f"audit export {request.GET.urlencode()[:150]}")  # fmt: skip
     writer = csv.writer(_Echo())
@@ -77,6 +93,10 @@ def audit_export(request: MemberRequest) -> StreamingHttpResponse:
 
 
 def _cell(value: Any) -> str:
-    text = ",".join(value) if isinstance(value, list) else str("" if value is None else value)
+    text = (
+        ",".join(map(str, value))
+        if isinstance(value, list)
+        else str("" if value is None else value)
+    )
     # A spreadsheet runs a cell that starts with = + - @: quote it as text.
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text

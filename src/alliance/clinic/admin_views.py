@@ -68,16 +68,26 @@ def member_active(request: MemberRequest, pk: int) -> HttpResponse:
 def member_supervises(request: MemberRequest, pk: int) -> HttpResponse:
     organization = admin_organization(request)
     supervisor = org_member(request, pk)
-    supervisee_id = request.POST.get("supervisee", "")
-    if not supervisee_id.isdigit():
+    supervisee_id = _member_id(request.POST.get("supervisee", ""))
+    if supervisee_id is None:
         messages.error(request, "choose a clinician")
         return redirect("members")
     try:
         add_supervision(organization=organization, supervisor=supervisor,
-                        supervisee=org_member(request, int(supervisee_id)))  # fmt: skip
+                        supervisee=org_member(request, supervisee_id),
+                        by=request.user)  # fmt: skip
     except AdminError as exc:
         messages.error(request, exc.message)
     return redirect("members")
+
+
+def _member_id(posted: str) -> int | None:
+    # ASCII digits only: str.isdigit() also takes "²" or "٣", which int() then refuses or
+    # reads as another number; and no more digits than an id has.
+    posted = posted.strip()
+    if posted.isascii() and posted.isdigit() and len(posted) < 19:
+        return int(posted)
+    return None
 
 
 @login_required

@@ -3,15 +3,18 @@ linked amendment with the reason and who entered it, and the signals follow the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from alliance.audit.trail import record_for_client
+from alliance.care.models import Administration
 from alliance.care.services.administrations import SubmissionError, record_administration
+from alliance.errors import Problem
 from alliance.measures import get_definition
 from alliance.measures.wording import form_text
 from alliance.respond.questionnaires import answers_from
@@ -22,37 +25,104 @@ from .lookups import own_administration
 
 @login_required
 def form_correct(request: MemberRequest, pk: int) -> HttpResponse:
-    original = own_administration(request, pk)
-    posted: Any = original.score["answers"]
+    try:
+        original = own_administration(request, pk)
+    except Http404:
+        # A correction of a form corrected meanwhile (another tab, a double click, the
+        # back button): said so, with the latest version, rather than "not found".
+        latest = _latest_version(request, pk) if request.method == "POST" else None
+        if latest is None:
+            raise
+        return _conflict(request, latest)
     if request.method != "POST":
         record_for_client("read", original, original.session.episode.client, detail="form")
-    problems: list[str] = []
-    if request.method == "POST":
-        posted = {item: request.POST.get(f"{original.instrument}-{item}", "")
-                  for item in original.score["answers"]}  # fmt: skip
-        try:
-            record_administration(
-                session=original.session,
-                instrument=original.instrument,
-                answers=answers_from(request, original.instrument),
-                amends=original,
-                reason=request.POST.get("reason", ""),
-                entered_by=request.user,
-            )
-        except SubmissionError as exc:
-            problems = [problem.message for problem in exc.problems]
-        else:
-            messages.success(request, f"{original.instrument.upper()} corrected.")
-            return redirect("session", pk=original.session_id)
+        return _page(request, original, original.score["answers"])
+    posted = {item: request.POST.get(f"{original.instrument}-{item}", "")
+              for item in original.score["answers"]}  # fmt: skip
+    try:
+        record_administration(
+            session=original.session,
+            instrument=original.instrument,
+            answers=_answers(request, original.instrument),
+            amends=original,
+            reason=request.POST.get("reason", ""),
+            entered_by=request.user,
+        )
+    except SubmissionError as exc:
+        latest = _latest_version(request, pk) if exc.code == "already_amended" else None
+        if latest is not None:
+            return _conflict(request, latest)
+        return _page(request, original, posted, [_said(p) for p in exc.problems], status=400)
+    messages.success(request, f"{original.instrument.upper()} corrected.")
+    return redirect("session", pk=original.session_id)
+
+
+def _page(
+    request: MemberRequest,
+    original: Administration,
+    answers: dict[str, Any],
+    problems: list[str] | None = None,
+    *,
+    status: int = 200,
+    conflict: bool = False,
+) -> HttpResponse:
     context = {
         "original": original,
         "session": original.session,
         "client": original.session.episode.client,
-        "items": _items(original.instrument, posted),
-        "reason": request.POST.get("reason", ""),
-        "problems": problems,
+        "items": _items(original.instrument, answers),
+        "reason": "" if conflict else request.POST.get("reason", ""),
+        "problems": problems or [],
+        "conflict": conflict,
     }
-    return render(request, "clinic/correct.html", context, status=400 if problems else 200)
+    return render(request, "clinic/correct.html", context, status=status)
+
+
+def _conflict(request: MemberRequest, latest: Administration) -> HttpResponse:
+    # Nothing was stored; the page shows the version now in force, to correct if need be.
+    record_for_client("read", latest, latest.session.episode.client, detail="form")
+    return _page(request, latest, latest.score["answers"], status=409, conflict=True)
+
+
+def _latest_version(request: MemberRequest, pk: int) -> Administration | None:
+    """The version in force of form `pk`, once corrected, when it is the member's own (the
+    owner check is the lookup's: anyone else's form stays "not found")."""
+    newer = pk
+    for _step in range(MAX_CORRECTIONS):
+        newer_pk = Administration.objects.filter(amends_id=newer).values_list("pk", flat=True)
+        found = newer_pk.first()
+        if found is None:
+            return None
+        newer = found
+        try:
+            return own_administration(request, newer)
+        except Http404:
+            continue  # corrected again since, or not theirs: the next version decides
+    return None
+
+
+MAX_CORRECTIONS = 100  # a form is corrected a handful of times; this bounds a broken chain
+
+
+# An answer as typed: ASCII digits, with one dot and more digits for a line's tenths. Python's
+# int() and float() also read an Arabic-Indic three, fullwidth digits, "1_0" or "+5" as
+# numbers; none of those is typed into a correction, so they are refused, not guessed.
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _answers(request: MemberRequest, instrument: str) -> dict[str, Any]:
+    answers = answers_from(request, instrument)
+    for item in answers:
+        typed = request.POST.get(f"{instrument}-{item}", "").strip()
+        if not _PLAIN_NUMBER.fullmatch(typed):
+            answers[item] = typed  # left as text: scoring refuses it, naming the item
+    return answers
+
+
+def _said(problem: Problem) -> str:
+    if problem.code == "wrong_type" and problem.item is not None:
+        return f"item {problem.item}: use the digits 0 to 9, and a dot for tenths (e.g. 7.5)"
+    return problem.message
 
 
 def _items(instrument: str, answers: dict[str, Any]) -> list[dict[str, Any]]:

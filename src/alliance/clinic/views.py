@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alliance.audit.trail import record_for_client
+from alliance.audit.trail import record, record_for_client
 from alliance.care.models import (
     Membership,
     RepairStep,
@@ -74,9 +74,26 @@ def caseload(request: MemberRequest) -> HttpResponse:
                                     CASELOAD_PAGE).get_page(1))
         for link in supervisions(request.user)
     ]  # fmt: skip
+    _audit_listed(request, [(request.user, page), *supervision])
     context = {"page": page, "supervision": supervision, "is_clinician": is_clinician,
                "is_admin": request.role == Membership.Role.ADMIN}  # fmt: skip
     return render(request, "clinic/caseload.html", context)
+
+
+def _audit_listed(request: MemberRequest, shown: list[tuple[Any, Any]]) -> None:
+    """One entry for the page view: the ids of the clients listed and whose they are (a
+    supervisor's page lists their supervisees' clients, which each supervisee's own trail
+    then shows). A page that lists no one read nothing."""
+    for _owner, listed in shown:
+        # Evaluated here, once: the template iterates these same lists, no second query.
+        listed.object_list = list(listed.object_list)
+    clients = [client.pk for _owner, listed in shown for client in listed.object_list]
+    owners = [owner.pk for owner, listed in shown if listed.object_list]
+    if clients:
+        organization = request.organization
+        record("read", object_type="caseload", object_id=request.user.pk, clients=clients,
+               listed_owners=owners,
+               organization_id=organization.pk if organization is not None else None)  # fmt: skip
 
 
 @login_required

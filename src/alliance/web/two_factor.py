@@ -60,6 +60,13 @@ class RequireTwoFactorMiddleware:
         return self.get_response(request)
 
 
+def _organization_id(request: HttpRequest) -> int | None:
+    # The member's organization (set by the membership middleware), so that its admin sees
+    # the second-factor entries of its members in the trail.
+    organization = getattr(request, "organization", None)
+    return organization.pk if organization is not None else None
+
+
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -86,10 +93,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
             otp_login(request, device)
             record("update", user, object_type="user", fields=["second_factor"],
+                   organization_id=_organization_id(request),
                    detail="two-factor sign-in set up")  # fmt: skip
             # Shown once, here; stored by django-otp to check them (see SECURITY.md).
             return render(request, "registration/recovery_codes.html",
                           {"codes": codes, "next": _next(request)})  # fmt: skip
+        record("sign_in_failed", user, object_type="user",
+               organization_id=_organization_id(request),
+               detail="second factor set-up code")  # fmt: skip
         error = "That code is not right. Check the time on your phone and try the new code."
     key = base64.b32encode(device.bin_key).decode()
     context = {
@@ -113,9 +124,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             detail = "recovery code used" if isinstance(device, StaticDevice) else "second factor"
-            record("sign_in", user, object_type="user", detail=detail)
+            record("sign_in", user, object_type="user", organization_id=_organization_id(request),
+                   detail=detail)  # fmt: skip
             return redirect(_next(request))
-        record("sign_in_failed", user, object_type="user", detail="second factor")
+        record("sign_in_failed", user, object_type="user",
+               organization_id=_organization_id(request), detail="second factor")  # fmt: skip
         error = "That code is not right. Use the current code from your app, or a recovery code."
     return render(request, "registration/two_factor_verify.html",
                   {"error": error, "next": _next(request)})  # fmt: skip

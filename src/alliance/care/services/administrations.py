@@ -50,6 +50,8 @@ def record_administration(
         _check_amendment(amends, session, instrument, reason)
     try:
         with transaction.atomic():
+            if amends is not None:
+                _lock_for_amendment(amends)
             stored = Administration.objects.create(
                 session=session,
                 instrument=instrument,
@@ -74,8 +76,28 @@ def record_administration(
         # Two submissions with one key raced: the other one was stored first.
         if submission_key:
             return Administration.objects.get(submission_key=submission_key)
+        if amends is not None:
+            # Two corrections of one form raced past the lock (a database without row
+            # locks): the other one was stored first.
+            raise _already_amended() from None
         raise
     return stored
+
+
+def _lock_for_amendment(amends: Administration) -> None:
+    """Inside the storing transaction: lock the form being corrected and check again that
+    nobody corrected it meanwhile, so that of corrections sent at once (a double click, two
+    tabs) one is stored and the others are refused in words (PostgreSQL waits on the row
+    lock; SQLite runs writing transactions one at a time)."""
+    Administration.objects.select_for_update().filter(pk=amends.pk).values_list("pk").first()
+    if Administration.objects.filter(amends=amends).exists():
+        raise _already_amended()
+
+
+def _already_amended() -> SubmissionError:
+    return SubmissionError(
+        "already_amended", "this form has been corrected already: correct the latest version"
+    )
 
 
 def _check_amendment(
@@ -90,10 +112,7 @@ def _check_amendment(
     if len(reason.strip()) > 1000:
         raise SubmissionError("reason_too_long", "the reason is longer than 1000 characters")
     if Administration.objects.filter(amends=amends).exists():
-        raise SubmissionError(
-            "already_amended",
-            "this form has been corrected already: correct the latest version",
-        )
+        raise _already_amended()
 
 
 def import_episode_forms(*, episode: Episode, forms: Iterable[tuple[int, Any, str, Score]]) -> int:
