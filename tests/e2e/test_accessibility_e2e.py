@@ -112,7 +112,9 @@ def test_the_clients_pages_have_no_serious_violation(
     phone.locator("button[type=submit]").last.click()
     expect(phone.locator("h1")).to_have_text("Thank you for telling us")
     assert serious_violations(phone) == [], "the crisis page"
-    _link, token = create_form_link(session=session, instruments=["srs"])
+    # The next session's SRS: one set of forms per session, so a new session.
+    later = start_session(client=session.episode.client, held_on=dt.date(2026, 4, 13))
+    _link, token = create_form_link(session=later, instruments=["srs"])
     phone.goto(f"{base}/f/{token}/")
     for index in range(4):
         phone.locator(".vas").nth(index).focus()

@@ -48,4 +48,4 @@ def test_the_kiosk_takes_the_forms_and_returns_only_with_the_password(
     tablet.fill("input[name=password]", PASSWORD)
     tablet.click("button:has-text('Unlock')")
     expect(tablet.locator("h1")).to_contain_text("C-21 · session 1")
-    expect(tablet.locator("#live .score")).to_contain_text("SRS 39.6", timeout=10_000)
+    expect(tablet.locator("#live .srs-number")).to_contain_text("SRS 39.6", timeout=10_000)

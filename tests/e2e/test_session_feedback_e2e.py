@@ -91,9 +91,9 @@ def test_it_takes_the_srs_by_pointer_and_shows_the_clinician_the_alert(
     phone.click("button[type=submit]")
     expect(phone.locator("h1")).to_have_text("Thank you")
     # The clinician's page, never reloaded, now shows the score and the alert.
-    expect(clinician.locator("#live .score")).to_contain_text("SRS", timeout=10_000)
+    expect(clinician.locator("#live .srs-number")).to_contain_text("SRS", timeout=10_000)
     expect(clinician.locator("#live")).to_contain_text("Alliance concern")
-    expect(clinician.locator("#live")).to_contain_text("lowest items 2")
+    expect(clinician.locator("#live")).to_contain_text("Lowest: Goals and topics")
 
 
 def test_it_takes_the_srs_by_keyboard(browser: Browser, live_server: Any, client_pk: int) -> None:
@@ -110,7 +110,7 @@ def test_it_takes_the_srs_by_keyboard(browser: Browser, live_server: Any, client
     assert sliders.nth(3).get_attribute("aria-valuenow") == "9.9"
     phone.click("button[type=submit]")
     expect(phone.locator("h1")).to_have_text("Thank you")
-    expect(clinician.locator("#live .score")).to_contain_text("SRS 39.4", timeout=10_000)
+    expect(clinician.locator("#live .srs-number")).to_contain_text("SRS 39.4", timeout=10_000)
     expect(clinician.locator("#live")).not_to_contain_text("Alliance concern")
 
 

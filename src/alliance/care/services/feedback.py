@@ -23,6 +23,7 @@ def session_feedback(session: Session) -> dict[str, Any]:
     current = list(session.administrations.filter(amended_by__isnull=True).order_by("id"))
     forms = [
         {
+            "id": a.pk,
             "instrument": a.instrument,
             "total": a.total,
             "band": a.score["band"],

@@ -22,8 +22,8 @@
       const lines = el("ul", "lines");
       s.lines.forEach(function (line) {
         const row = el("li", line.label === s.lowest ? "lowest" : "");
-        const bar = el("span", "bar");
-        const fill = el("span", "fill");
+        const bar = el("span", "meter");
+        const fill = el("span", "meter-fill");
         fill.style.width = (line.value * 10) + "%";
         bar.append(fill);
         row.append(el("span", "name", line.label), bar, el("span", "value", fmt(line.value)));
@@ -108,9 +108,23 @@
   }
   // A used link (and its QR code) leaves the page; each phase offers only what is still due.
   function follow(data) {
-    document.querySelectorAll(".fresh-link").forEach(function (node) {
+    document.querySelectorAll(".fresh-link, li[data-link-id]").forEach(function (node) {
       if (data.open_links.indexOf(Number(node.dataset.linkId)) < 0) node.remove();
     });
+    // Forms stored since the page was drawn join the list, each with its correction link.
+    const stored = document.querySelector(".stored-forms");
+    if (stored) {
+      data.forms.forEach(function (f) {
+        if (stored.querySelector('li[data-form-id="' + f.id + '"]')) return;
+        const item = el("li");
+        item.dataset.formId = f.id;
+        const correct = el("a", "", "Correct");
+        correct.href = "/forms/" + f.id + "/correct/";
+        item.append(f.instrument.toUpperCase() + " " + fmt(f.total) + " · ", correct);
+        stored.querySelector("ul").append(item);
+        stored.hidden = false;
+      });
+    }
     document.querySelectorAll(".phase").forEach(function (phase) {
       const left = (data.outstanding[phase.dataset.phase] || []).length;
       phase.querySelector(".hand-over").hidden = left === 0;
