@@ -1,23 +1,23 @@
 from django.urls import path
 
-from . import admin_views, amend_views, rupture_views, views
+from . import admin_views, amend_views, rupture_views, session_views, views
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("clients/<int:pk>/", views.client_detail, name="client"),
-    path("clients/<int:pk>/sessions/", views.session_start, name="session-start"),
-    path("sessions/<int:pk>/", views.session_detail, name="session"),
+    path("clients/<int:pk>/sessions/", session_views.session_start, name="session-start"),
+    path("sessions/<int:pk>/", session_views.session_detail, name="session"),
     path("clients/<int:pk>/plan/", views.episode_plan, name="episode-plan"),
     path(
         "sessions/<int:pk>/therapist-forms/",
-        views.session_therapist_forms,
+        session_views.session_therapist_forms,
         name="session-therapist-forms",
     ),
     path("clients/<int:pk>/export.json", views.client_export, name="client-export"),
     path("clients/<int:pk>/erase/", views.client_erase, name="client-erase"),
-    path("links/<int:pk>/revoke/", views.link_revoke, name="link-revoke"),
-    path("sessions/<int:pk>/kiosk/", views.session_kiosk, name="session-kiosk"),
-    path("sessions/<int:pk>/status/", views.session_status, name="session-status"),
+    path("links/<int:pk>/revoke/", session_views.link_revoke, name="link-revoke"),
+    path("sessions/<int:pk>/kiosk/", session_views.session_kiosk, name="session-kiosk"),
+    path("sessions/<int:pk>/status/", session_views.session_status, name="session-status"),
     path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),
     path("clients/<int:pk>/ruptures/", rupture_views.rupture_record, name="rupture-record"),
     path("ruptures/<int:pk>/steps/", rupture_views.repair_step_record, name="repair-step"),
