@@ -29,6 +29,7 @@ from alliance.care.models import (
     SignalRecord,
 )
 from alliance.care.services.access import visible_clients
+from alliance.progress.models import ProgressLink
 from alliance.web.member_request import MemberRequest
 
 
@@ -64,6 +65,11 @@ def own_signal(request: MemberRequest, pk: int) -> SignalRecord:
 def own_held_answer(request: MemberRequest, pk: int) -> HeldSelfHarmAnswer:
     held = HeldSelfHarmAnswer.objects.filter(session__episode__client__in=_own_clients(request))
     return get_object_or_404(held.select_related("session__episode__client"), pk=pk)
+
+
+def own_progress_link(request: MemberRequest, pk: int) -> ProgressLink:
+    links = ProgressLink.objects.filter(client__in=_own_clients(request))
+    return get_object_or_404(links.select_related("client"), pk=pk)
 
 
 def own_administration(request: MemberRequest, pk: int) -> Administration:

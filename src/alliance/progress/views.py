@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from alliance.audit.trail import client_address
-from alliance.clinic.lookups import own_client
+from alliance.clinic.lookups import own_client, own_progress_link
 from alliance.web.member_request import MemberRequest
 
 from .handover import keep_fresh_link
@@ -102,8 +102,10 @@ def link_create(request: MemberRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_revoke(request: MemberRequest, pk: int, link_pk: int) -> HttpResponse:
-    client = own_client(request, pk)
-    link = get_object_or_404(client.progress_links.all(), pk=link_pk)
+    link = own_progress_link(request, link_pk)
+    if link.client_id != pk:
+        raise Http404
+    client = link.client
     revoke_progress_link(link=link)
     messages.success(request, "The progress link was revoked: it no longer opens the page.")
     return _back(client.pk)

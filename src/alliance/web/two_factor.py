@@ -28,8 +28,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.audit.trail import record
 
-# The client-link pages are public (the link is the key) and never need a staff factor.
-OPEN_PATHS = ("/2fa/", "/logout/", "/health/", "/f/")
+# The client-link and progress-link pages are public (the link is the key) and never need a
+# staff factor.
+OPEN_PATHS = ("/2fa/", "/logout/", "/health/", "/f/", "/p/")
 RECOVERY_CODES = 10
 
 
