@@ -163,8 +163,10 @@ values = st.one_of(
 
 @pytest.fixture
 def token(clinician: User) -> str:
-    session = start_session(client=client_of(clinician, "Z-1"), held_on=dt.date(2026, 3, 2))
-    record_administration(session=session, instrument="srs", answers=srs(9.0))
+    client = client_of(clinician, "Z-1")
+    earlier = start_session(client=client, held_on=dt.date(2026, 3, 2))
+    record_administration(session=earlier, instrument="srs", answers=srs(9.0))
+    session = start_session(client=client, held_on=dt.date(2026, 3, 9))
     _link, token = create_form_link(session=session, instruments=["srs", "phq-9"])
     return token
 

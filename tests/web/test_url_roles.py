@@ -16,10 +16,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client as Browser
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from alliance.care.models import Client, Organization, Rupture
 from alliance.care.services.links import create_form_link
 from alliance.care.services.ruptures import record_rupture
+from alliance.care.services.sessions import start_session
+from alliance.measures.urgent import UrgentAnswer
+from alliance.notify.models import Notification
+from alliance.progress.sharing import create_progress_link, set_sharing
+from alliance.safety.services import hold_urgent_answers
 
 from ..cast import member, signed_in
 
@@ -40,6 +46,10 @@ class World:
     link_pk: int
     token: str
     users: dict[str, Any]
+    held_pk: int
+    progress_link_pk: int
+    progress_token: str
+    notification_pk: int
 
 
 @pytest.fixture
@@ -67,9 +77,23 @@ def world(
     link, token = create_form_link(session=session, instruments=["srs"])
     signal = episode.signals.first()
     assert signal is not None
-    return World(
-        client_with_history, session.pk, form.pk, signal.pk, rupture.pk, link.pk, token, people
+    # A self-harm answer held from a refused form, at a session of its own.
+    [held] = hold_urgent_answers(
+        session=start_session(client=client_with_history),
+        found=[UrgentAnswer("phq-9", "self_harm_risk", "9", 1)],
+        via="link",
     )
+    set_sharing(client=client_with_history, enabled=True, by=clinician)
+    progress_link, progress_token = create_progress_link(client=client_with_history, by=clinician)
+    now = timezone.now()
+    notification = Notification.objects.create(
+        session=session, kind="self_harm_risk", cause="signal", recipient="duty",
+        status="undeliverable", raised_at=now, due_at=now, next_attempt_at=now,
+    )  # fmt: skip
+    return World(
+        client_with_history, session.pk, form.pk, signal.pk, rupture.pk, link.pk, token, people,
+        held.pk, progress_link.pk, progress_token, notification.pk,
+    )  # fmt: skip
 
 
 # name -> (method, path builder, expected answer by role; "*" for every role not named).
@@ -120,6 +144,23 @@ URLS: dict[str, tuple[str, Callable[[World], str], Expected]] = {
         "post", lambda w: f"/members/{w.users['supervisor'].pk}/supervises/",
         PRIVATE | {"admin": 302, "*": 404}),
     "break-glass": ("get", lambda w: "/break-glass/", ADMIN_ONLY),
+    "crisis-resources": ("get", lambda w: "/crisis-resources/", ADMIN_ONLY),
+    "held-answer-acknowledge": (
+        "post", lambda w: f"/held-answers/{w.held_pk}/acknowledge/", OWNER_ONLY_POST),
+    # The progress link is the key, as the form link is.
+    "progress-page": ("get", lambda w: f"/p/{w.progress_token}/", {"*": 200}),
+    "progress-sharing": (
+        "post", lambda w: f"/clients/{w.client.pk}/progress/sharing/", OWNER_ONLY_POST),
+    "progress-link-create": (
+        "post", lambda w: f"/clients/{w.client.pk}/progress/links/", OWNER_ONLY_POST),
+    "progress-link-revoke": (
+        "post", lambda w: f"/clients/{w.client.pk}/progress/links/{w.progress_link_pk}/revoke/",
+        OWNER_ONLY_POST),
+    "account-email": ("get", lambda w: "/account/email/", PRIVATE | {"*": 200}),
+    "notification-problems": ("get", lambda w: "/notifications/", ADMIN_ONLY),
+    "notification-send-again": (
+        "post", lambda w: f"/notifications/{w.notification_pk}/send-again/",
+        PRIVATE | {"admin": 302, "*": 404}),
 }  # fmt: skip
 
 
@@ -170,7 +211,7 @@ def test_each_url_answers_each_visitor_as_classified(name: str, world: World) ->
 
 # Pages that answer without a second factor: public ones and the sign-out. (The check page
 # sends someone with no factor yet to the set-up, as every other page does.)
-WITHOUT_SECOND_FACTOR = {"health", "logout", "two-factor-setup", "respond"}
+WITHOUT_SECOND_FACTOR = {"health", "logout", "two-factor-setup", "respond", "progress-page"}
 
 
 @pytest.mark.two_factor
