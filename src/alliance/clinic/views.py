@@ -40,6 +40,11 @@ CASELOAD_PAGE = 100
 @login_required
 def caseload(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
+        if request.role != Membership.Role.CLINICIAN:
+            # A client belongs to the clinician who sees them: a supervisor or an admin
+            # adding one would hold a caseload nobody treats.
+            context = {"message": "Only a clinician adds clients, to their own caseload."}
+            return render(request, "clinic/refused.html", context, status=403)
         try:
             client = add_client(
                 clinician=request.user,

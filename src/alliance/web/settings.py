@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alliance.web.middleware.RejectNulMiddleware",
+    "alliance.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,6 +234,29 @@ LOGIN_REDIRECT_URL = "caseload"
 LOGOUT_REDIRECT_URL = "login"
 # Static files are served from the installed package; no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = True
+
+# Logging: everything to stderr through one filter that blanks link tokens (Django's request
+# logging writes the path of every 404 and 400, and a link's path is its key). Django's own
+# loggers pass their records up to it instead of printing them themselves.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "alliance.web.log_redaction.RedactTokens"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "alliance": {"level": "INFO"},
+    },
+}
 
 # Passwords: Argon2 first (PBKDF2 kept to read hashes made before), Django's validators.
 PASSWORD_HASHERS = [
