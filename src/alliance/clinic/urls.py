@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import admin_views, amend_views, rupture_views, session_views, views
+from . import admin_views, amend_views, client_views, rupture_views, session_views, views
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
-    path("clients/<int:pk>/", views.client_detail, name="client"),
+    path("clients/<int:pk>/", client_views.client_detail, name="client"),
     path("clients/<int:pk>/sessions/", session_views.session_start, name="session-start"),
     path("sessions/<int:pk>/", session_views.session_detail, name="session"),
     path("clients/<int:pk>/plan/", views.episode_plan, name="episode-plan"),

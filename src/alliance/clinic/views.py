@@ -12,27 +12,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alliance.audit.trail import record, record_for_client
+from alliance.audit.trail import record
 from alliance.care.models import (
     Membership,
-    RepairStep,
-    Rupture,
     Session,
-    SignalAcknowledgement,
 )
-from alliance.care.services.access import may_change, supervisions
+from alliance.care.services.access import supervisions
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
 from alliance.care.services.caseload import clinician_caseload
-from alliance.care.services.chart import ChartData, client_chart
 from alliance.care.services.clients import ClientError, add_client, open_episode
-from alliance.care.services.plans import PlanError, describe_plan, update_measure_plan
+from alliance.care.services.plans import PlanError, update_measure_plan
 from alliance.care.services.privacy import ErasureError, erase_client, export_client
-from alliance.care.services.ruptures import MARKERS
-from alliance.safety.services import held_answer_rows
 from alliance.web.member_request import MemberRequest
 
-from .chart_spec import vega_spec
-from .lookups import own_client, own_signal, visible_client
+from .lookups import own_client, own_signal
 
 CASELOAD_PAGE = 100
 
@@ -40,11 +33,11 @@ CASELOAD_PAGE = 100
 @login_required
 def caseload(request: MemberRequest) -> HttpResponse:
     if request.method == "POST":
-        if request.role != Membership.Role.CLINICIAN:
+        if request.role in (Membership.Role.SUPERVISOR, Membership.Role.ADMIN):
             # A client belongs to the clinician who sees them: a supervisor or an admin
             # adding one would hold a caseload nobody treats.
-            context = {"message": "Only a clinician adds clients, to their own caseload."}
-            return render(request, "clinic/refused.html", context, status=403)
+            refusal = {"message": "Only a clinician adds clients, to their own caseload."}
+            return render(request, "clinic/refused.html", refusal, status=403)
         try:
             client = add_client(
                 clinician=request.user,
@@ -86,59 +79,6 @@ def _audit_listed(request: MemberRequest, shown: list[tuple[Any, Any]]) -> None:
         record("read", object_type="caseload", object_id=request.user.pk, clients=clients,
                listed_owners=owners,
                organization_id=organization.pk if organization is not None else None)  # fmt: skip
-
-
-@login_required
-def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
-    client = visible_client(request, pk)
-    chart = client_chart(client)
-    record_for_client("read", client, client, detail="chart")
-    spec = vega_spec(chart)
-    context = {"client": client, "chart": chart, "spec": spec,
-               "actions": SignalAcknowledgement.Action.choices,
-               "can_edit": may_change(request.user, client),
-               "held_answers": held_answer_rows(client_id=client.pk)}  # fmt: skip
-    context |= _rupture_choices(chart)
-    context |= _timeline(chart, whole=request.GET.get("timeline") == "all")
-    episode = open_episode(client)
-    context["plan"] = describe_plan(episode.measure_plan) if episode else None
-    return render(request, "clinic/client.html", context)
-
-
-TIMELINE_RECENT = 20
-
-
-def _timeline(chart: ChartData, *, whole: bool) -> dict[str, Any]:
-    """The timeline's sessions: by default the latest ones and any session with a safety
-    signal not yet acted on (a long course would otherwise make a page of megabytes)."""
-    rows = [row for row in chart.rows if row.has_events]
-    if whole:
-        return {"timeline": rows, "timeline_hidden": 0}
-    recent = {row.session_number for row in chart.rows[-TIMELINE_RECENT:]}
-    urgent = {signal.session_number for signal in chart.urgent_open}
-    shown = [row for row in rows if row.session_number in recent or row.session_number in urgent]
-    return {"timeline": shown, "timeline_hidden": len(rows) - len(shown)}
-
-
-def _rupture_choices(chart: ChartData) -> dict[str, Any]:
-    """What the rupture forms offer; the session defaults to the latest score-suggested
-    rupture not yet recorded, else the latest session."""
-    recorded = {r.session_number for r in chart.ruptures}
-    suggested = [
-        row.session_number
-        for row in chart.rows
-        for s in row.signals
-        if s.kind == "possible_rupture" and row.session_number not in recorded
-    ]
-    return {
-        "last_session": chart.rows[-1].session_number if chart.rows else None,
-        "suggested_rupture_session": suggested[-1] if suggested else None,
-        "rupture_types": Rupture.Type.choices,
-        "noticed_choices": Rupture.NoticedVia.choices,
-        "marker_groups": [(kind, pairs) for kind, pairs in MARKERS.items()],
-        "step_choices": RepairStep.Step.choices,
-        "outcome_choices": Rupture.Outcome.choices,
-    }
 
 
 @login_required
