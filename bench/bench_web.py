@@ -14,6 +14,10 @@ PostgreSQL with JIT compilation on, then off as the app's connections have it).
 Run: python bench/bench_web.py [--sizes 50,500,5000] [--chart-sessions 200]
                                [--submitters 20] [--submits 10] [--repeats 30]
                                [--database-url URL] [--explain]
+                               [--only caseload|chart|round-trip]
+
+The client chart's target: p95 at most 30 ms at 200 sessions on SQLite in-process
+(`--only chart` runs that scenario alone, e.g. before and after a change, back to back).
 """
 
 from __future__ import annotations
@@ -128,18 +132,28 @@ def setup(data_dir: str, database_url: str | None) -> None:
     migrate()
 
 
-def bench_caseload(sizes: list[int], repeats: int) -> None:
+def bench_member() -> tuple[Any, Any]:
+    """The bench organization and its clinician, made by the first scenario that runs."""
     from django.contrib.auth import get_user_model
+
+    from alliance.care.models import Membership, Organization
+
+    organization, _ = Organization.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
+    user, made = get_user_model().objects.get_or_create(username="bench-clinician")
+    if made:
+        Membership.objects.create(organization=organization, user=user, role="clinician")
+    return organization, user
+
+
+def bench_caseload(sizes: list[int], repeats: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from alliance.care.models import Client, Episode, Membership, Organization
+    from alliance.care.models import Client, Episode
     from alliance.care.services.administrations import import_episode_forms
     from alliance.synthetic import generate_caseload
 
-    organization = Organization.objects.create(name="Bench", slug="bench")
-    user = get_user_model().objects.create_user("bench-clinician")
-    Membership.objects.create(organization=organization, user=user, role="clinician")
+    organization, user = bench_member()
     # Histories from the generator (ruptures, deteriorations, self-harm answers), reused
     # under new codes beyond the first 500: monitoring cost is per client either way.
     histories = generate_caseload(min(max(sizes), 500), seed=11, clinicians=1).episodes
@@ -212,17 +226,16 @@ def explain_caseload() -> None:
 
 
 def bench_chart(sessions: int, repeats: int) -> None:
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from alliance.care.models import Client, Episode, Organization
+    from alliance.care.models import Client, Episode
     from alliance.care.services.administrations import import_episode_forms
+    from alliance.care.services.ruptures import record_outcome, record_repair_step, record_rupture
     from alliance.measures import score
 
     rng = random.Random(5)
-    organization = Organization.objects.get(slug="bench")
-    user = get_user_model().objects.get(username="bench-clinician")
+    organization, user = bench_member()
     client = Client.objects.create(organization=organization, clinician=user, code="LONG-1")
     day = dt.date(2022, 1, 3)
     episode = Episode.objects.create(client=client, started_on=day)
@@ -239,6 +252,14 @@ def bench_chart(sessions: int, repeats: int) -> None:
             wai = {str(i): rng.randint(3, 5) for i in range(1, 13)}
             forms.append((n, held, "wai-sr", score("wai-sr", wai)))
     import_episode_forms(episode=episode, forms=forms)
+    # A recorded rupture every 25 sessions with its three repair steps and an outcome: the
+    # chart's rupture layers and the page's rupture forms carry their share.
+    for at in range(10, sessions, 25):
+        rupture = record_rupture(episode=episode, session_number=at, rupture_type="withdrawal",
+                                 noticed_via="scores", user=user)  # fmt: skip
+        for step in ("noticed", "marked", "explored"):
+            record_repair_step(rupture=rupture, step=step, session_number=at + 1, user=user)
+        record_outcome(rupture=rupture, outcome="resolved", session_number=at + 2, user=user)
     browser = signed_in(user)
     floor = timed(lambda: browser.get("/health/"), repeats)
     page = timed(lambda: browser.get(f"/clients/{client.pk}/"), repeats)
@@ -257,14 +278,11 @@ def free_port() -> int:
 
 
 def bench_round_trip(submitters: int, submits: int) -> None:
-    from django.contrib.auth import get_user_model
-
-    from alliance.care.models import Administration, Client, Organization
+    from alliance.care.models import Administration, Client
     from alliance.care.services.links import create_form_link
     from alliance.care.services.sessions import start_session
 
-    organization = Organization.objects.get(slug="bench")
-    user = get_user_model().objects.get(username="bench-clinician")
+    organization, user = bench_member()
     tokens: list[list[str]] = [[] for _ in range(submitters)]
     for k in range(submitters):
         client = Client.objects.create(organization=organization, clinician=user, code=f"RT-{k}")
@@ -351,6 +369,9 @@ def _submit(url: str, answers: dict[str, str]) -> float:
     return elapsed
 
 
+SCENARIOS = ("caseload", "chart", "round-trip")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,500,5000")
@@ -360,17 +381,21 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--database-url", help="a PostgreSQL server to bench on (see above)")
     parser.add_argument("--explain", action="store_true", help="print the caseload's plans")
+    parser.add_argument("--only", choices=SCENARIOS, help="run one scenario alone")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     database_url = create_database(args.database_url) if args.database_url else None
     try:
         with tempfile.TemporaryDirectory() as data_dir:
             setup(str(Path(data_dir)), database_url)
-            bench_caseload(sizes, args.repeats)
-            if args.explain:
-                explain_caseload()
-            bench_chart(args.chart_sessions, args.repeats)
-            bench_round_trip(args.submitters, args.submits)
+            if args.only in (None, "caseload"):
+                bench_caseload(sizes, args.repeats)
+                if args.explain:
+                    explain_caseload()
+            if args.only in (None, "chart"):
+                bench_chart(args.chart_sessions, args.repeats)
+            if args.only in (None, "round-trip"):
+                bench_round_trip(args.submitters, args.submits)
     finally:
         if args.database_url:
             drop_database(args.database_url)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from alliance.safety.models import CrisisResources
 from alliance.synthetic import generate_caseload
 
+from ..measure_plan import MeasurePlan
 from ..models import (
     Client,
     Episode,
@@ -96,8 +97,13 @@ def _create_demo(
                 organization=organization, clinician=clinician, code=scored.client_id
             )
             first = scored.administrations[0]
+            # The plan the history was filled under: an ORS client keeps the ORS (the
+            # default plan would ask them for the PHQ-9 and GAD-7 from the next session).
+            symptoms = caseload.truth[scored.client_id].symptom_instrument
             episode = Episode.objects.create(
-                client=client, started_on=first.date or timezone.localdate()
+                client=client,
+                started_on=first.date or timezone.localdate(),
+                measure_plan=MeasurePlan.default("ors" if symptoms == "ors" else "phq-9+gad-7"),
             )
             import_episode_forms(
                 episode=episode,
