@@ -50,6 +50,7 @@ class World:
     progress_link_pk: int
     progress_token: str
     notification_pk: int
+    fresh_session_pk: int
 
 
 @pytest.fixture
@@ -78,11 +79,9 @@ def world(
     signal = episode.signals.first()
     assert signal is not None
     # A self-harm answer held from a refused form, at a session of its own.
-    [held] = hold_urgent_answers(
-        session=start_session(client=client_with_history),
-        found=[UrgentAnswer("phq-9", "self_harm_risk", "9", 1)],
-        via="link",
-    )
+    fresh = start_session(client=client_with_history)
+    answer = UrgentAnswer("phq-9", "self_harm_risk", "9", 1)
+    [held] = hold_urgent_answers(session=fresh, found=[answer], via="link")
     set_sharing(client=client_with_history, enabled=True, by=clinician)
     progress_link, progress_token = create_progress_link(client=client_with_history, by=clinician)
     now = timezone.now()
@@ -92,7 +91,7 @@ def world(
     )  # fmt: skip
     return World(
         client_with_history, session.pk, form.pk, signal.pk, rupture.pk, link.pk, token, people,
-        held.pk, progress_link.pk, progress_token, notification.pk,
+        held.pk, progress_link.pk, progress_token, notification.pk, fresh.pk,
     )  # fmt: skip
 
 
@@ -145,6 +144,9 @@ URLS: dict[str, tuple[str, Callable[[World], str], Expected]] = {
         PRIVATE | {"admin": 302, "*": 404}),
     "break-glass": ("get", lambda w: "/break-glass/", ADMIN_ONLY),
     "crisis-resources": ("get", lambda w: "/crisis-resources/", ADMIN_ONLY),
+    "paper-form": (
+        "get", lambda w: f"/sessions/{w.fresh_session_pk}/paper/srs/",
+        PRIVATE | {"owner": 200, "*": 404}),
     "held-answer-acknowledge": (
         "post", lambda w: f"/held-answers/{w.held_pk}/acknowledge/", OWNER_ONLY_POST),
     # The progress link is the key, as the form link is.

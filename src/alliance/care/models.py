@@ -160,6 +160,8 @@ class Administration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
         related_name="+",
     )  # fmt: skip
+    # "paper": the client filled it on paper and `entered_by` typed it in.
+    entered_from = models.CharField(max_length=10, blank=True)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

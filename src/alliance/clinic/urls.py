@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import admin_views, amend_views, client_views, rupture_views, session_views, views
+from . import (
+    admin_views,
+    amend_views,
+    client_views,
+    paper_views,
+    rupture_views,
+    session_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.caseload, name="caseload"),
@@ -17,6 +25,7 @@ urlpatterns = [
     path("clients/<int:pk>/erase/", views.client_erase, name="client-erase"),
     path("links/<int:pk>/revoke/", session_views.link_revoke, name="link-revoke"),
     path("sessions/<int:pk>/kiosk/", session_views.session_kiosk, name="session-kiosk"),
+    path("sessions/<int:pk>/paper/<str:instrument>/", paper_views.paper_form, name="paper-form"),
     path("sessions/<int:pk>/status/", session_views.session_status, name="session-status"),
     path("signals/<int:pk>/acknowledge/", views.signal_acknowledge, name="signal-acknowledge"),
     path("clients/<int:pk>/ruptures/", rupture_views.rupture_record, name="rupture-record"),

@@ -29,6 +29,7 @@ def record_administration(
     amends: Administration | None = None,
     reason: str = "",
     entered_by: Any = None,
+    entered_from: str = "",
     refresh: bool = True,
 ) -> Administration:
     """Score and store one form, then refresh the episode's signals; return what is stored.
@@ -62,11 +63,13 @@ def record_administration(
                 amends=amends,
                 amendment_reason=reason.strip(),
                 entered_by=entered_by,
+                entered_from=entered_from,
             )
             record_for_client(
                 "create", stored, session.episode.client, fields=["answers"],
                 # The reason stays with the form: the trail holds no clinical text.
-                detail=f"amends form {amends.pk}" if amends else "",
+                detail=(f"amends form {amends.pk}" if amends
+                        else "entered from paper" if entered_from == "paper" else ""),
             )  # fmt: skip
             if refresh:
                 what = "corrected" if amends else "stored"
