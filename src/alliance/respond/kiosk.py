@@ -23,10 +23,9 @@ from alliance.care.models import Client, FormLink
 from alliance.care.services.administrations import SubmissionError
 from alliance.care.services.links import (
     LinkUnusable,
-    open_link,
+    open_link_by_id,
     revoke_link,
-    submit_forms,
-    token_hash,
+    submit_forms_by_link_id,
 )
 from alliance.progress.services import progress_for
 from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
@@ -48,14 +47,14 @@ def kiosk(request: MemberRequest) -> HttpResponse:
         return redirect("caseload")
     if request.method == "POST":
         try:
-            link = open_link(state["token"])
+            link = open_link_by_id(_link_id(state))
             forms = {name: answers_from(request, name) for name in link.instruments}
             urgent = urgent_in(forms)
             if urgent:
                 # Kept for the page after sending, which the client reads with the clinician.
                 state["urgent"] = True
                 request.session[KIOSK_KEY] = state
-            submit_forms(token=state["token"], forms=forms)
+            submit_forms_by_link_id(link_id=_link_id(state), forms=forms)
         except LinkUnusable:
             pass  # sent already (a double tap): the thanks page
         except SubmissionError as exc:
@@ -65,11 +64,11 @@ def kiosk(request: MemberRequest) -> HttpResponse:
                 # Sent already by another link: the hand-over is over, and says so.
                 revoke_link(link=link)
                 return redirect("kiosk")
-            return _screen(request, state["token"], posted=request.POST,
+            return _screen(request, _link_id(state), posted=request.POST,
                            problems=exc.problems, status=400)  # fmt: skip
         else:
             return redirect("kiosk")  # the thanks page, after the commit; a reload sends nothing
-    return _screen(request, state["token"])
+    return _screen(request, _link_id(state))
 
 
 @never_cache
@@ -84,8 +83,11 @@ def kiosk_unlock(request: MemberRequest) -> HttpResponse:
     )
     if user is not None and user.pk == request.user.pk:
         del request.session[KIOSK_KEY]
+        # A new session key for the clinician's pages: the key the device had while the
+        # client held it (and anyone who copied its cookie then) opens nothing any more.
+        request.session.cycle_key()
         # Handed back before the client sent the forms: the link behind the kiosk closes.
-        link = FormLink.objects.filter(token_hash=token_hash(state["token"])).first()
+        link = FormLink.objects.filter(pk=_link_id(state)).first()
         if link is not None:
             revoke_link(link=link)
         return redirect("session", pk=state["session"])
@@ -98,12 +100,18 @@ def kiosk_unlock(request: MemberRequest) -> HttpResponse:
     left = UNLOCK_ATTEMPTS - state["failures"]
     tries = "1 try" if left == 1 else f"{left} tries"
     error = {"unlock_error": f"That password is not right ({tries} left)."}
-    return _screen(request, state["token"], extra=error, status=403)
+    return _screen(request, _link_id(state), extra=error, status=403)
+
+
+def _link_id(state: dict[str, Any]) -> int:
+    # A kiosk opened before the link's id was kept (its state holds a token instead) finds
+    # no link: it shows the thanks page, and the clinician's password still unlocks it.
+    return int(state.get("link") or 0)
 
 
 def _screen(
     request: MemberRequest,
-    token: str,
+    link_id: int,
     *,
     posted: Any = None,
     problems: Any = (),
@@ -116,7 +124,7 @@ def _screen(
     client = Client.objects.filter(episodes__sessions__pk=int(state.get("session", 0))).first()
     urgent = bool(state.get("urgent")) and client is not None
     try:
-        link = open_link(token)
+        link = open_link_by_id(link_id)
     except LinkUnusable:
         if client is not None:
             context["crisis"] = crisis_for(client.organization_id) if urgent else None

@@ -17,9 +17,15 @@ KIOSK_KEY = "kiosk"
 
 
 def open_kiosk(request: MemberRequest, session: Session, instruments: list[str]) -> HttpResponse:
-    """Lock this browser session to the kiosk for `session`'s forms."""
-    _link, token = create_form_link(session=session, instruments=instruments)
-    request.session[KIOSK_KEY] = {"token": token, "session": session.pk, "failures": 0}
+    """Lock this browser session to the kiosk for `session`'s forms.
+
+    The session key changes here and again at the unlock (`kiosk.kiosk_unlock`): a session
+    cookie copied from the device while the client holds it opens nothing afterwards. The
+    kiosk keeps its link's id, never the link's token: the session table holds no key that
+    opens the client's forms from another device."""
+    link, _token = create_form_link(session=session, instruments=instruments)
+    request.session.cycle_key()
+    request.session[KIOSK_KEY] = {"link": link.pk, "session": session.pk, "failures": 0}
     return redirect("kiosk")
 
 

@@ -72,6 +72,16 @@ class LinkUnusable(DomainError):
 
 def open_link(token: str) -> FormLink:
     link = FormLink.objects.select_related("session").filter(token_hash=token_hash(token)).first()
+    return _usable(link)
+
+
+def open_link_by_id(link_id: int) -> FormLink:
+    """The link behind a kiosk, found by its id: the kiosk keeps the id in the clinician's
+    browser session instead of the token, so the session table holds no key to the forms."""
+    return _usable(FormLink.objects.select_related("session").filter(pk=link_id).first())
+
+
+def _usable(link: FormLink | None) -> FormLink:
     if link is None:
         raise LinkUnusable("unknown")
     if link.revoked_at is not None:
@@ -99,49 +109,61 @@ def submit_forms(*, token: str, forms: Mapping[str, Mapping[str, Any]]) -> list[
     Raises `SubmissionError` (with every problem, keyed "instrument item") or `LinkUnusable`.
     """
     with transaction.atomic():
-        link = open_link(token)
-        # Lock the link row so a double tap waits for the first submission, then finds
-        # the link used.
-        link = FormLink.objects.select_for_update().get(pk=link.pk)
-        if link.used_at is not None:
-            raise LinkUnusable("used")
-        # One set of forms per session: two links (or a link and the kiosk) of one session
-        # queue on the session's row, and the second finds the forms stored.
-        Session.objects.select_for_update().filter(pk=link.session_id).first()
-        already = stored_at_session(link.session, link.instruments)
-        if already:
-            names = ", ".join(get_definition(name).name for name in already)
-            raise SubmissionError(
-                "already_stored",
-                f"{names} already stored for session {link.session.number}: a correction "
-                "is the way to change it",
-                [Problem(name, f"{name}: already stored for this session", "already_stored")
-                 for name in already],
-            )  # fmt: skip
-        # Check every form before storing any, so the client sees all problems at once.
-        problems: list[Problem] = []
-        for instrument in link.instruments:
-            answers = forms.get(instrument)
-            if not answers:
-                problems.append(Problem(instrument, f"{instrument}: the form was not filled in",
-                                        "not_filled"))  # fmt: skip
-                continue
-            try:
-                score(instrument, answers)
-            except ScoringError as exc:
-                problems += [Problem(f"{instrument} {p.item}", p.message, p.code)
-                             for p in exc.problems]  # fmt: skip
-        if problems:
-            raise SubmissionError("invalid_form", problems[0].message, problems)
-        stored = [
-            record_administration(
-                session=link.session, instrument=instrument, answers=forms[instrument],
-                refresh=False,
-            )
-            for instrument in link.instruments
-        ]  # fmt: skip
-        refresh_signals(link.session.episode,
-                        because=f"forms of session {link.session.number} stored")  # fmt: skip
-        link.used_at = timezone.now()
-        link.save(update_fields=["used_at"])
+        return _store_forms(open_link(token), forms)
+
+
+def submit_forms_by_link_id(
+    *, link_id: int, forms: Mapping[str, Mapping[str, Any]]
+) -> list[Administration]:
+    """`submit_forms` for the kiosk, which knows its link by id (see `open_link_by_id`)."""
+    with transaction.atomic():
+        return _store_forms(open_link_by_id(link_id), forms)
+
+
+def _store_forms(link: FormLink, forms: Mapping[str, Mapping[str, Any]]) -> list[Administration]:
+    """The body of `submit_forms`, inside its caller's transaction."""
+    # Lock the link row so a double tap waits for the first submission, then finds
+    # the link used.
+    link = FormLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at is not None:
+        raise LinkUnusable("used")
+    # One set of forms per session: two links (or a link and the kiosk) of one session
+    # queue on the session's row, and the second finds the forms stored.
+    Session.objects.select_for_update().filter(pk=link.session_id).first()
+    already = stored_at_session(link.session, link.instruments)
+    if already:
+        names = ", ".join(get_definition(name).name for name in already)
+        raise SubmissionError(
+            "already_stored",
+            f"{names} already stored for session {link.session.number}: a correction "
+            "is the way to change it",
+            [Problem(name, f"{name}: already stored for this session", "already_stored")
+             for name in already],
+        )  # fmt: skip
+    # Check every form before storing any, so the client sees all problems at once.
+    problems: list[Problem] = []
+    for instrument in link.instruments:
+        answers = forms.get(instrument)
+        if not answers:
+            problems.append(Problem(instrument, f"{instrument}: the form was not filled in",
+                                    "not_filled"))  # fmt: skip
+            continue
+        try:
+            score(instrument, answers)
+        except ScoringError as exc:
+            problems += [Problem(f"{instrument} {p.item}", p.message, p.code)
+                         for p in exc.problems]  # fmt: skip
+    if problems:
+        raise SubmissionError("invalid_form", problems[0].message, problems)
+    stored = [
+        record_administration(
+            session=link.session, instrument=instrument, answers=forms[instrument],
+            refresh=False,
+        )
+        for instrument in link.instruments
+    ]  # fmt: skip
+    refresh_signals(link.session.episode,
+                    because=f"forms of session {link.session.number} stored")  # fmt: skip
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
     return stored
