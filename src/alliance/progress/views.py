@@ -35,9 +35,9 @@ UNUSABLE = {
 }
 NOT_SHARED = "Your progress is not shared at the moment. Please ask your therapist about it."
 
-# Guessing links, as on the form link page: an address that meets this many unusable
-# links in the window is refused for the rest of it (a client with a stale link meets one
-# or two). Counted apart from the form links' guesses.
+# Guessing links, as on the form link page (same limit and window, counted apart from the
+# form links' guesses): only unknown tokens count and only they are refused, after the
+# lookup, so a real link is never held back by someone else's guesses from its address.
 GUESS_LIMIT = 20
 GUESS_WINDOW = 600  # seconds
 
@@ -45,14 +45,11 @@ GUESS_WINDOW = 600  # seconds
 @never_cache
 @require_GET
 def progress_page(request: HttpRequest, token: str) -> HttpResponse:
-    guesses_key = f"progress-link-guesses:{client_address(request)}"
-    if cache.get(guesses_key, 0) >= GUESS_LIMIT:
-        return _closed(request, TOO_MANY, 429)
     try:
         link = open_progress_link(token)
     except ProgressLinkUnusable as exc:
-        cache.add(guesses_key, 0, GUESS_WINDOW)
-        cache.incr(guesses_key)
+        if exc.reason == "unknown" and _guessing_too_much(request):
+            return _closed(request, TOO_MANY, 429)
         status, message = UNUSABLE[exc.reason]
         return _closed(request, message, status)
     progress = progress_for(link.client, via="progress link")
@@ -60,6 +57,20 @@ def progress_page(request: HttpRequest, token: str) -> HttpResponse:
         # Sharing off revokes the links; this is the moment between, or a row changed by hand.
         return _closed(request, NOT_SHARED, 410)
     return render(request, "progress/page.html", {"progress": progress, "progress_page": True})
+
+
+def _guessing_too_much(request: HttpRequest) -> bool:
+    """Count one unknown token from this address; True once it has tried `GUESS_LIMIT` in
+    the window (the one that reaches it is still answered)."""
+    key = f"progress-link-guesses:{client_address(request)}"
+    if cache.get(key, 0) >= GUESS_LIMIT:
+        return True
+    cache.add(key, 0, GUESS_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # the window ended between the two calls: this miss starts a new one
+        cache.add(key, 1, GUESS_WINDOW)
+    return False
 
 
 def _closed(request: HttpRequest, message: str, status: int) -> HttpResponse:

@@ -26,22 +26,35 @@ UNUSABLE = {
 }
 
 
-# Guessing links: an address that meets this many unusable links in the window is refused
-# for the rest of it (a client with a stale link meets one or two).
+# Guessing links: an address that tries this many unknown links in the window is told to
+# wait for the rest of it. Only unknown tokens count, and only they are refused: the lookup
+# (by an indexed hash) comes first, so a real link (open, used, expired or withdrawn) always
+# gets its own page, whoever shares the client's address (a clinic's Wi-Fi) and guesses.
 GUESS_LIMIT = 20
 GUESS_WINDOW = 600  # seconds
 
 
+def _guessing_too_much(request: HttpRequest) -> bool:
+    """Count one unknown token from this address; True once it has tried `GUESS_LIMIT` in
+    the window (the one that reaches it is still answered)."""
+    key = f"link-guesses:{client_address(request)}"
+    if cache.get(key, 0) >= GUESS_LIMIT:
+        return True
+    cache.add(key, 0, GUESS_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # the window ended between the two calls: this miss starts a new one
+        cache.add(key, 1, GUESS_WINDOW)
+    return False
+
+
 @never_cache
 def respond(request: HttpRequest, token: str) -> HttpResponse:
-    guesses_key = f"link-guesses:{client_address(request)}"
-    if cache.get(guesses_key, 0) >= GUESS_LIMIT:
-        return render(request, "respond/closed.html", {"message": TOO_MANY}, status=429)
     try:
         link = open_link(token)
     except LinkUnusable as exc:
-        cache.add(guesses_key, 0, GUESS_WINDOW)
-        cache.incr(guesses_key)
+        if exc.reason == "unknown" and _guessing_too_much(request):
+            return render(request, "respond/closed.html", {"message": TOO_MANY}, status=429)
         return _closed(request, token, exc.reason)
     if request.method == "POST":
         forms = {name: answers_from(request, name) for name in link.instruments}
