@@ -10,6 +10,8 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -31,6 +33,7 @@ from alliance.errors import Problem
 from alliance.respond.kiosk_lock import open_kiosk
 from alliance.respond.questionnaires import answers_from, forms_context
 from alliance.safety.services import held_answer_rows
+from alliance.web.activity import is_background_poll, signed_out_answer
 from alliance.web.member_request import MemberRequest
 
 from .lookups import own_client, own_link, own_session
@@ -196,17 +199,28 @@ def session_kiosk(request: MemberRequest, pk: int) -> HttpResponse:
     return open_kiosk(request, session, phase[1])
 
 
-@login_required
-def session_status(request: MemberRequest, pk: int) -> JsonResponse:
+def session_status(request: MemberRequest, pk: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        # The page's poll gets JSON it shows ("signed out ... sign in again"), not the
+        # sign-in page, which its fetch would follow without a word.
+        if is_background_poll(request):
+            return signed_out_answer(request)
+        return redirect_to_login(request.get_full_path())
     session = own_session(request, pk)
     feedback = session_feedback(session)
     # What the page's hand-over buttons and fresh link follow: a used link leaves the page.
     feedback["outstanding"] = outstanding_instruments(session)
     feedback["open_links"] = [link.pk for link in open_links(session)]
-    # Polled every 2 s: audited when it shows forms not shown before, not at every poll.
-    seen_key = f"audit-seen-{session.pk}"
-    if feedback["forms"] and request.session.get(seen_key) != len(feedback["forms"]):
-        request.session[seen_key] = len(feedback["forms"])
+    # Polled every 2 s: audited when it shows forms not shown before, not at every poll. What
+    # was shown is kept in the cache, not the browser session: a poll that changed the
+    # session would save it, and so renew its inactivity clock (see alliance.web.activity).
+    seen_key = f"audit-seen:{request.user.pk}:{session.pk}"
+    if feedback["forms"] and cache.get(seen_key) != len(feedback["forms"]):
+        cache.set(seen_key, len(feedback["forms"]), SEEN_FOR)
         record_for_client("read", session, session.episode.client, detail="session feedback")
     return JsonResponse(feedback)
 
+
+# How long a member's page is known to have shown a session's forms: a page still open after
+# that records one more read.
+SEEN_FOR = 12 * 60 * 60  # seconds

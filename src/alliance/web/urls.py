@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 
-from alliance.web import two_factor
+from alliance.web import signin, two_factor
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -14,7 +14,8 @@ def health(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("health/", health, name="health"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Returns only to a page that answers GET (see signin.py): never a 405 after signing in.
+    path("login/", signin.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("2fa/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
     path("2fa/", two_factor.two_factor_verify, name="two-factor-verify"),

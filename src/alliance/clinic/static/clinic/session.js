@@ -139,15 +139,37 @@
       });
     });
   }
+  // Signed out (the session ran out while the page was left open): say so at the top, with
+  // a sign-in link that comes back to this page, and leave nothing of the client on screen.
+  function signedOut(box, data) {
+    const main = box.closest("main") || document.body;
+    Array.prototype.forEach.call(main.children, function (node) { node.hidden = true; });
+    const note = el("section", "card signed-out");
+    note.setAttribute("role", "alert");
+    const text = el("p", "error", data.message + " — ");
+    const link = el("a", "", "sign in again");
+    link.href = data.sign_in + "?next=" + encodeURIComponent(window.location.pathname);
+    text.append(link);
+    note.append(text);
+    main.prepend(note);
+  }
   document.addEventListener("DOMContentLoaded", function () {
     const box = document.getElementById("live");
     if (!box) return;
     function poll() {
-      fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .then(function (data) { if (data) { render(box, data); follow(data); } })
+      // Marked as a poll: it does not count as activity, so an unattended page signs out.
+      fetch(box.dataset.statusUrl, {
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-Alliance-Poll": "1" },
+      })
+        .then(function (r) {
+          if (r.status === 401) {
+            return r.json().then(function (data) { signedOut(box, data); return "stop"; });
+          }
+          return r.ok ? r.json().then(function (data) { render(box, data); follow(data); }) : null;
+        })
         .catch(function () {})
-        .finally(function () { setTimeout(poll, 2000); });
+        .then(function (outcome) { if (outcome !== "stop") setTimeout(poll, 2000); });
     }
     poll();
   });
