@@ -41,14 +41,11 @@ class Attention:
 
 def attention_of(signals: Iterable[SignalRecord]) -> Attention:
     """The one rule. `signals`: the client's signals of their latest session with forms and
-    any safety signal, annotated `acknowledged`. What is pressing: a safety signal not yet
-    acted on, and the warnings; `info` and a safety signal acted on are not."""
+    any safety signal, annotated `acknowledged`. What is pressing: a safety signal or a
+    warning not yet acted on; `info`, and anything the clinician has recorded an action on
+    (a note, or a rupture recorded for a possible rupture), are not."""
     pressing = sorted(
-        (
-            s
-            for s in signals
-            if s.severity == "warning" or (s.severity == "urgent" and not s.acknowledged)
-        ),
+        (s for s in signals if s.severity in ("warning", "urgent") and not s.acknowledged),
         key=pressing_order,
     )
     if not pressing:

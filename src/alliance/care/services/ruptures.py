@@ -17,7 +17,8 @@ from django.utils import timezone
 from alliance.audit.trail import record_for_client
 from alliance.errors import DomainError
 
-from ..models import Episode, RepairStep, Rupture
+from ..models import Episode, RepairStep, Rupture, SignalAcknowledgement, SignalRecord
+from .caseload import refresh_attention
 
 MARKERS: dict[str, tuple[tuple[str, str], ...]] = {
     "withdrawal": (
@@ -87,7 +88,28 @@ def record_rupture(
             recorded_by=user,
         )
         record_for_client("create", rupture, episode.client, fields=RUPTURE_FIELDS)
+        _settle_rupture_signals(rupture, user)
     return rupture
+
+
+def _settle_rupture_signals(rupture: Rupture, user: Any) -> None:
+    """Recording the rupture is what the session's `possible_rupture` signal asked for: the
+    loop is closed once, here, and the caseload stops flagging it."""
+    episode = rupture.episode
+    open_signals = (
+        SignalRecord.objects.in_force()
+        .with_acknowledgement()
+        .filter(episode=episode, session_number=rupture.session_number, kind="possible_rupture")
+        .filter(acknowledged=False)
+    )
+    for signal in open_signals:
+        acknowledgement = SignalAcknowledgement.objects.create(
+            episode=episode, session_number=signal.session_number, kind=signal.kind,
+            instrument=signal.instrument, action=SignalAcknowledgement.Action.DISCUSSED,
+            note=f"Rupture recorded ({rupture.rupture_type})", recorded_by=user,
+        )  # fmt: skip
+        record_for_client("create", acknowledgement, episode.client, fields=["action", "note"])
+    refresh_attention([episode.client_id])
 
 
 def record_repair_step(
