@@ -11,12 +11,13 @@ from django.contrib.auth.models import User
 
 from alliance.audit.models import AuditEvent
 from alliance.care.models import Client, HeldSelfHarmAnswer, SignalAcknowledgement
+from alliance.care.services.links import create_form_link, submit_forms
 from alliance.care.services.sessions import start_session
 from alliance.measures.urgent import UrgentAnswer
 from alliance.safety.models import CrisisResources
 from alliance.safety.services import crisis_for, hold_urgent_answers, parse_phones
 
-from ..cast import client_of, signed_in
+from ..cast import client_of, phq9, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,15 @@ def test_the_client_page_points_to_an_open_held_answer(
     read_only = signed_in(supervisor).get(f"/clients/{held.session.episode.client_id}/")
     assert "a self-harm answer (More than half the days)" in read_only.content.decode()
     assert f"#held{held.pk}" not in read_only.content.decode()
+
+
+def test_a_form_sent_complete_later_carries_the_held_answer(
+    held: HeldSelfHarmAnswer, clinician: User
+) -> None:
+    session = held.session
+    _link, token = create_form_link(session=session, instruments=["phq-9"])
+    submit_forms(token=token, forms={"phq-9": phq9(2)})
+    page = signed_in(clinician).get(f"/sessions/{session.pk}/").content.decode()
+    assert "on a form that was not sent complete" not in page
+    client = Client.objects.get(pk=session.episode.client_id)
+    assert (client.attention, client.headline_kind) == (0, "self_harm_risk")  # the signal's

@@ -216,7 +216,18 @@ def open_held_answers(session: Session | None = None, client_id: int | None = No
         session_number=OuterRef("session__number"),
         kind="self_harm_risk",
     )
-    held = HeldSelfHarmAnswer.objects.exclude(Exists(acted_on)).select_related("session")
+    # A form of the same session sent complete afterwards raised the signal itself: the
+    # held answer is carried by it from then on.
+    raised = SignalRecord.objects.in_force().filter(
+        episode=OuterRef("session__episode"),
+        session_number=OuterRef("session__number"),
+        kind="self_harm_risk",
+    )
+    held = (
+        HeldSelfHarmAnswer.objects.exclude(Exists(acted_on))
+        .exclude(Exists(raised))
+        .select_related("session")
+    )
     if session is not None:
         held = held.filter(session=session)
     if client_id is not None:

@@ -217,9 +217,18 @@
   }
 
   // A refused page opens at its first problem, with the focus there.
+  // Unless the page carries the crisis resources (a self-harm answer): then they come first,
+  // at the top, and the summary below them links to each problem.
   function openAtFirstProblem() {
     const refused = document.getElementById("problems");
     if (!refused) return;
+    const crisis = document.querySelector(".crisis");
+    if (crisis) {
+      crisis.setAttribute("tabindex", "-1");
+      crisis.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+      return;
+    }
     const first = document.querySelector(".question.has-problem");
     if (first) goTo(first, controlOf(first));
     else goTo(refused, refused);
