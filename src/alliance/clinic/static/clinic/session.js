@@ -111,6 +111,8 @@
     document.querySelectorAll(".fresh-link, li[data-link-id]").forEach(function (node) {
       if (data.open_links.indexOf(Number(node.dataset.linkId)) < 0) node.remove();
     });
+    const openLinks = document.querySelector(".open-links");
+    if (openLinks && !openLinks.querySelector("li")) openLinks.hidden = true;
     // Forms stored since the page was drawn join the list, each with its correction link.
     const stored = document.querySelector(".stored-forms");
     if (stored) {
