@@ -6,6 +6,10 @@ workers, forked after migrations and sharing the cache in Redis. Static files co
 package through WhiteNoise either way. Beside the server, as a child process that stops with
 it, runs the task worker that sends notifications (`alliance.notify.worker`; none with
 ALLIANCE_TASK_WORKER=off).
+
+Neither server interprets a proxy's forwarding headers: both pass them to the app untouched,
+where web/proxy.py believes them from ALLIANCE_TRUSTED_PROXIES only (one place, one rule,
+whichever server runs).
 """
 
 from __future__ import annotations
@@ -31,6 +35,16 @@ MAX_DEFAULT_WORKERS = 4
 # Migrations run once however many `alliance serve` start at once on one PostgreSQL
 # database: each waits for this advisory lock (any fixed number, the app's own).
 MIGRATION_LOCK = 0x616C6C69616E6365
+
+# Forwarding headers reach the app as sent (web/proxy.py decides whom to believe). Waitress
+# would otherwise drop them all (no trusted_proxy), and gunicorn would believe
+# X-Forwarded-Proto from its own list of addresses (127.0.0.1 by default) beside the app's.
+WAITRESS_OPTIONS: dict[str, Any] = {
+    "threads": THREADS,
+    "ident": "alliance",
+    "clear_untrusted_proxy_headers": False,
+}
+GUNICORN_PROXY_OPTIONS: dict[str, Any] = {"forwarded_allow_ips": "", "secure_scheme_headers": {}}
 
 
 def default_workers() -> int:
@@ -142,20 +156,14 @@ def serve(host: str, port: int, workers: int = 1) -> None:
     from waitress.server import create_server
 
     logging.basicConfig()  # waitress's warnings (e.g. a queue of waiting requests) on stderr
-    server = create_server(application, host=host, port=port, threads=THREADS, ident="alliance")
+    server = create_server(application, host=host, port=port, **WAITRESS_OPTIONS)
     # Printed once the socket listens, so a script that waits for the line can connect.
     print(f"Alliance Monitor at {address}  (one process; Ctrl-C stops)", flush=True)
     server.run()
 
 
-def _serve_gunicorn(application: Any, host: str, port: int, workers: int, address: str) -> None:
-    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
-
-    def ready(_arbiter: Any) -> None:
-        print(f"Alliance Monitor at {address}  ({workers} worker processes; Ctrl-C stops)",
-              flush=True)  # fmt: skip
-
-    options = {
+def gunicorn_options(host: str, port: int, workers: int) -> dict[str, Any]:
+    return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
@@ -169,8 +177,18 @@ def _serve_gunicorn(application: Any, host: str, port: int, workers: int, addres
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "alliance",
-        "when_ready": ready,
+        **GUNICORN_PROXY_OPTIONS,
     }
+
+
+def _serve_gunicorn(application: Any, host: str, port: int, workers: int, address: str) -> None:
+    from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+    def ready(_arbiter: Any) -> None:
+        print(f"Alliance Monitor at {address}  ({workers} worker processes; Ctrl-C stops)",
+              flush=True)  # fmt: skip
+
+    options = gunicorn_options(host, port, workers) | {"when_ready": ready}
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -186,6 +204,9 @@ def _serve_gunicorn(application: Any, host: str, port: int, workers: int, addres
 def run_serve(host: str, port: int, workers: int | None = None) -> int:
     count = checked_workers(workers)
     setup_django()
+    from alliance.web.proxy import check_behind_proxy
+
+    check_behind_proxy()
     check_cache()
     from alliance.notify.worker import check_settings, worker_beside_server
 

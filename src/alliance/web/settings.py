@@ -16,6 +16,10 @@ ALLIANCE_EMAIL_CONSOLE=allow). ALLIANCE_EMAIL_FROM (the sender). ALLIANCE_TASKS:
 (default; Django's tasks in this database, run by the worker `alliance serve` starts) or rq
 (RQ on REDIS_URL, with the rq extra installed). ALLIANCE_TASK_WORKER=off: `alliance serve`
 starts no worker (one runs elsewhere: `alliance manage notify_worker`).
+
+Behind a reverse proxy: ALLIANCE_TRUSTED_PROXIES (comma-separated addresses or networks, e.g.
+127.0.0.1): the only peers whose X-Forwarded-Proto, -For and -Host are believed (web/proxy.py);
+`alliance serve` in production needs it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from alliance.measures.site import data_dir
 from alliance.web.env import env_bool, env_int, env_list, env_str
+from alliance.web.proxy import ProxySettingError, parse_trusted_proxies
 
 ENV = env_str("ALLIANCE_ENV", "development")
 if ENV not in ("development", "production"):
@@ -66,6 +71,11 @@ if RELAX_MFA not in ("", "single-user", "demo"):
 if PRODUCTION and RELAX_MFA == "demo":
     raise ImproperlyConfigured("production never runs with ALLIANCE_RELAX_MFA=demo")
 
+try:
+    TRUSTED_PROXIES = parse_trusted_proxies(env_list("ALLIANCE_TRUSTED_PROXIES"))
+except ProxySettingError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +98,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 MIDDLEWARE = [
+    # First: every middleware after it sees the scheme, host and address a trusted proxy
+    # gave, and no forwarding header from anyone else.
+    "alliance.web.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "alliance.web.middleware.RejectNulMiddleware",
@@ -148,7 +161,14 @@ else:
             "OPTIONS": {
                 # WAL: readers never wait for the writer; IMMEDIATE: a writing transaction
                 # takes its lock at the start, so two submissions queue instead of failing.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # synchronous=FULL: each commit is synced to disk before the client is
+                # thanked (NORMAL could lose the last commits to a power cut); fullfsync
+                # makes that sync reach the disk itself on macOS, and is a no-op elsewhere.
+                # `bench/bench_web.py --only durability` measures the cost.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                    "PRAGMA fullfsync=ON; PRAGMA checkpoint_fullfsync=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
         }
@@ -283,6 +303,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address as the trusted-proxy middleware left it (never a forwarded-for header), so a
+# lockout holds one client behind the proxy, not everyone.
+AXES_CLIENT_IP_CALLABLE = "alliance.web.proxy.client_ip"
 
 # Sessions end after inactivity (each request renews them) and with the browser.
 SESSION_COOKIE_AGE = 60 * env_int("ALLIANCE_SESSION_MINUTES", 30)
@@ -321,9 +344,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 if PRODUCTION:
-    # Behind TLS (see SECURITY.md): HTTPS only, cookies never sent in clear.
+    # Behind TLS (see SECURITY.md): HTTPS only, cookies never sent in clear. Whether a
+    # request came over HTTPS is what a trusted proxy says (TRUSTED_PROXIES, web/proxy.py),
+    # never a header from anyone else: no SECURE_PROXY_SSL_HEADER.
     SECURE_SSL_REDIRECT = env_bool("ALLIANCE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's or the proxy's health check may ask over plain HTTP (no data).
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
