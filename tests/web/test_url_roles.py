@@ -160,6 +160,11 @@ URLS: dict[str, tuple[str, Callable[[World], str], Expected]] = {
         OWNER_ONLY_POST),
     "account-email": ("get", lambda w: "/account/email/", PRIVATE | {"*": 200}),
     "notification-problems": ("get", lambda w: "/notifications/", ADMIN_ONLY),
+    # Episodes end and begin with the client's clinician; a client moves by the admin.
+    "episode-discharge": (
+        "get", lambda w: f"/clients/{w.client.pk}/discharge/", PRIVATE | {"owner": 200, "*": 404}),
+    "episode-begin": ("post", lambda w: f"/clients/{w.client.pk}/episodes/", OWNER_ONLY_POST),
+    "client-transfer": ("get", lambda w: "/clients/transfer/", ADMIN_ONLY),
     "notification-send-again": (
         "post", lambda w: f"/notifications/{w.notification_pk}/send-again/",
         PRIVATE | {"admin": 302, "*": 404}),

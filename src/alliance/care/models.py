@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from .fields import MeasurePlanField
+from .labels import signal_label
 from .measure_plan import MeasurePlan
 
 
@@ -85,7 +86,14 @@ class Client(models.Model):
     headline_kind = models.CharField(max_length=40, blank=True)
     headline_severity = models.CharField(max_length=10, blank=True)
     also_kinds = models.JSONField(default=list)
+    # Of the current episode (the open one, else the latest): its latest session, that
+    # session's date, the latest SRS total and the latest score of each outcome measure of its
+    # plan ({"instrument", "label", "total", "shown", "band"}), and when it ended, if it has.
     last_session = models.PositiveIntegerField(null=True, blank=True)
+    last_session_on = models.DateField(null=True, blank=True)
+    latest_srs = models.FloatField(null=True, blank=True)
+    latest_outcomes = models.JSONField(default=list)
+    episode_ended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -170,15 +178,6 @@ class Administration(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ImmutableError("an administration is never deleted")
-
-
-ACRONYMS = {"wai": "WAI", "srs": "SRS", "ors": "ORS"}
-
-
-def signal_label(kind: str) -> str:
-    """A signal kind as people read it: "possible_rupture" -> "Possible rupture"."""
-    words = kind.replace("_", " ").capitalize().split()
-    return " ".join(ACRONYMS.get(word.lower(), word) for word in words)
 
 
 class SignalQuerySet(models.QuerySet["SignalRecord"]):

@@ -4,6 +4,7 @@ from . import (
     admin_views,
     amend_views,
     client_views,
+    episode_views,
     paper_views,
     rupture_views,
     session_views,
@@ -36,4 +37,7 @@ urlpatterns = [
     path("members/<int:pk>/active/", admin_views.member_active, name="member-active"),
     path("members/<int:pk>/supervises/", admin_views.member_supervises, name="member-supervises"),
     path("break-glass/", admin_views.break_glass_page, name="break-glass"),
+    path("clients/<int:pk>/discharge/", episode_views.episode_discharge, name="episode-discharge"),
+    path("clients/<int:pk>/episodes/", episode_views.episode_begin, name="episode-begin"),
+    path("clients/transfer/", episode_views.client_transfer, name="client-transfer"),
 ]

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from alliance.audit.trail import record
@@ -19,7 +20,13 @@ from alliance.care.models import (
 )
 from alliance.care.services.access import supervisions
 from alliance.care.services.acknowledgements import AcknowledgementError, acknowledge_signal
-from alliance.care.services.caseload import clinician_caseload
+from alliance.care.services.caseload import (
+    CaseloadFilter,
+    CaseloadFilterError,
+    caseload_filter,
+    clinician_caseload,
+    flag_choices,
+)
 from alliance.care.services.clients import ClientError, add_client, open_episode
 from alliance.care.services.plans import PlanError, update_measure_plan
 from alliance.care.services.privacy import ErasureError, erase_client, export_client
@@ -50,19 +57,42 @@ def caseload(request: MemberRequest) -> HttpResponse:
         else:
             return redirect("client", pk=client.pk)
     # Most pressing first, a page at a time: each client's place is stored with the client,
-    # so the page is one ordered, limited query (and a count), whatever the caseload's size.
-    rows = clinician_caseload(request.user, request.organization)
+    # so the page is one ordered, limited query (and a count), whatever the caseload's size;
+    # a search or a flag filter narrows that same query.
+    narrowed = _narrowed(request)
+    rows = clinician_caseload(request.user, request.organization, narrowed)
     page = Paginator(rows, CASELOAD_PAGE).get_page(request.GET.get("page"))
     is_clinician = request.role == Membership.Role.CLINICIAN or page.paginator.count > 0
     supervision = [
-        (link.supervisee, Paginator(clinician_caseload(link.supervisee, link.organization),
-                                    CASELOAD_PAGE).get_page(1))
+        (link.supervisee, Paginator(clinician_caseload(link.supervisee, link.organization,
+                                                       narrowed), CASELOAD_PAGE).get_page(1))
         for link in supervisions(request.user)
     ]  # fmt: skip
     _audit_listed(request, [(request.user, page), *supervision])
     context = {"page": page, "supervision": supervision, "is_clinician": is_clinician,
-               "is_admin": request.role == Membership.Role.ADMIN}  # fmt: skip
+               "is_admin": request.role == Membership.Role.ADMIN, "narrowed": narrowed,
+               "flag_choices": flag_choices(), "kept": _kept(narrowed)}  # fmt: skip
     return render(request, "clinic/caseload.html", context)
+
+
+def _narrowed(request: MemberRequest) -> CaseloadFilter:
+    """The search and flag filter asked for; one that cannot be read is said and dropped."""
+    try:
+        return caseload_filter(code=request.GET.get("code", ""),
+                               match=request.GET.get("match", ""),
+                               flag=request.GET.get("flag", ""))  # fmt: skip
+    except CaseloadFilterError as exc:
+        messages.error(request, exc.message)
+        return CaseloadFilter()
+
+
+def _kept(narrowed: CaseloadFilter) -> str:
+    """The search and filter as a query string, for the page links to keep them."""
+    if not narrowed.active:
+        return ""
+    asked = {"code": narrowed.code, "match": "prefix" if narrowed.prefix else "",
+             "flag": narrowed.flag}  # fmt: skip
+    return urlencode({name: value for name, value in asked.items() if value})
 
 
 def _audit_listed(request: MemberRequest, shown: list[tuple[Any, Any]]) -> None:
