@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every request but a page's background poll renews the session (idle means idle).
+    "alliance.web.activity.ActivityMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "alliance.web.membership.MembershipMiddleware",
     "alliance.audit.trail.AuditContextMiddleware",
@@ -174,8 +176,9 @@ else:
         }
     }
 
-# The cache holds the link-guess counters (and nothing a page needs): they are limits, so
-# they must be shared by every serving process. REDIS_URL (e.g. redis://127.0.0.1:6379/0;
+# The cache holds the link-guess counters and which forms a session page has shown (its poll
+# is audited once per new form without writing the session); nothing a page needs. The
+# counters are limits, so they must be shared by every serving process. REDIS_URL (e.g. redis://127.0.0.1:6379/0;
 # ALLIANCE_CACHE_PREFIX keeps installs that share one Redis apart): Django's Redis backend,
 # whose counters are atomic. Without it, this process's own memory, which is why `alliance
 # serve` refuses more than one worker without REDIS_URL. Sign-in lockout (django-axes) and
@@ -307,9 +310,10 @@ AXES_VERBOSE = False
 # lockout holds one client behind the proxy, not everyone.
 AXES_CLIENT_IP_CALLABLE = "alliance.web.proxy.client_ip"
 
-# Sessions end after inactivity (each request renews them) and with the browser.
+# Sessions end after inactivity and with the browser. Every request renews them except a
+# page's background poll (alliance.web.activity.ActivityMiddleware marks the others).
 SESSION_COOKIE_AGE = 60 * env_int("ALLIANCE_SESSION_MINUTES", 30)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
