@@ -14,10 +14,13 @@ cd "$(dirname "$0")/.."
 alliance=${ALLIANCE:-.venv/bin/alliance}
 python=${PYTHON:-.venv/bin/python}
 
-if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
     started_before=$([ -e /run/nginx.pid ] && echo yes || echo no)
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     # The package may start its default site on port 80: only the program is needed here.
     if [ "$started_before" = no ] && [ -e /run/nginx.pid ]; then
         /usr/sbin/nginx -s quit 2>/dev/null || true

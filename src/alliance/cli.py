@@ -122,6 +122,19 @@ def _parser() -> argparse.ArgumentParser:
         run=lambda args: _web().run_demo(args.host, args.port, args.password, args.workers)
     )
 
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database (SQLite) to FILE, consistently, while the app runs; "
+        "with PostgreSQL, says how with pg_dump",
+    )
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(run=lambda args: _backup("run_backup", args.file))
+    restore = commands.add_parser(
+        "restore", help="bring a backup made by `alliance backup` into an empty data folder"
+    )
+    restore.add_argument("file", type=Path)
+    restore.set_defaults(run=lambda args: _backup("run_restore", args.file))
+
     scorer = commands.add_parser(
         "score",
         help="score one form: a JSON object of item id to value on stdin or --file",
@@ -178,6 +191,16 @@ def _web() -> Any:
     from alliance.web import run
 
     return run
+
+
+def _backup(command: str, file: Path) -> int:
+    from alliance.web import backup
+
+    try:
+        result: int = getattr(backup, command)(file)
+    except backup.BackupError as exc:
+        raise _Usage(str(exc)) from None
+    return result
 
 
 def _manage(arguments: list[str]) -> int:

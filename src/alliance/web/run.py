@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -142,6 +143,46 @@ def check_cache() -> None:
         raise ImproperlyConfigured(f"REDIS_URL: the cache cannot be reached: {exc}") from None
 
 
+def durability_problems() -> list[str]:
+    """What would let a form the client was thanked for be lost in a crash or power cut:
+    SQLite not syncing every commit, or a PostgreSQL server (or this app's connection
+    options, e.g. `?options=-c synchronous_commit=off` in DATABASE_URL) not waiting for the
+    disk. Empty when commits are durable."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous")
+            level = cursor.fetchone()[0]
+            # 2 is FULL, 3 EXTRA; 0 OFF and 1 NORMAL can lose the last commits.
+            return [] if level >= 2 else [f"SQLite synchronous is {level}, not FULL (2)"]
+        problems = []
+        for setting in DURABLE_POSTGRESQL:
+            cursor.execute(f"SHOW {setting}")
+            if cursor.fetchone()[0] == "off":
+                problems.append(f"PostgreSQL's {setting} is off")
+        return problems
+
+
+# PostgreSQL's settings that lose or corrupt committed transactions when off (its defaults
+# are on; a server tuned for speed, or connection options, can turn them off).
+DURABLE_POSTGRESQL = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+def check_durability() -> None:
+    """Production refuses to serve with commits that are not durable; development warns."""
+    from django.conf import settings
+
+    problems = durability_problems()
+    if not problems:
+        return
+    message = (f"{'; '.join(problems)}: a form the client was thanked for could be lost in a "
+               "crash or power cut")  # fmt: skip
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured(message)
+    print(f"alliance: warning: {message}", file=sys.stderr, flush=True)
+
+
 def serve(host: str, port: int, workers: int = 1) -> None:
     from django.db import connections
 
@@ -211,6 +252,7 @@ def run_serve(host: str, port: int, workers: int | None = None) -> int:
     from alliance.notify.worker import check_settings, worker_beside_server
 
     check_settings()
+    check_durability()
     migrate()
     with worker_beside_server():
         serve(host, port, count)
