@@ -14,10 +14,17 @@ PostgreSQL with JIT compilation on, then off as the app's connections have it).
 Run: python bench/bench_web.py [--sizes 50,500,5000] [--chart-sessions 200]
                                [--submitters 20] [--submits 10] [--repeats 30]
                                [--database-url URL] [--explain]
-                               [--only caseload|chart|round-trip]
+                               [--only caseload|chart|round-trip|durability]
+                               [--durability-forms 100]
 
 The client chart's target: p95 at most 30 ms at 200 sessions on SQLite in-process
 (`--only chart` runs that scenario alone, e.g. before and after a change, back to back).
+
+Store durability (SQLite): SRS forms stored one by one, each in its own transaction as a
+client link stores them, with synchronous=NORMAL and with FULL (the app's: each commit synced
+to disk before the client is thanked), alternating in the same run on the same file; forms
+per second for each and their ratio. On tmpfs a sync costs nothing: the run names the
+filesystem.
 """
 
 from __future__ import annotations
@@ -369,7 +376,77 @@ def _submit(url: str, answers: dict[str, str]) -> float:
     return elapsed
 
 
-SCENARIOS = ("caseload", "chart", "round-trip")
+def bench_store_durability(forms: int) -> None:
+    from django.db import connection
+
+    from alliance.care.services.administrations import record_administration
+    from alliance.care.services.clients import add_client
+    from alliance.care.services.sessions import start_session
+
+    if connection.vendor != "sqlite":
+        print("store durability: SQLite only (PostgreSQL keeps its durable defaults, checked "
+              "by `alliance serve`)")  # fmt: skip
+        return
+    organization, user = bench_member()
+    answers = {str(n): 8.5 for n in range(1, 5)}
+    times: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    # Two rounds each, alternating, so that a slower moment of the disk falls on both; a
+    # client of its own for each form, so that every store does the same work.
+    for round_number, mode in enumerate(("NORMAL", "FULL") * 2):
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA synchronous={mode}")
+        sessions = [
+            start_session(client=add_client(clinician=user, organization=organization,
+                                            code=f"DURABLE-{round_number}-{n}"))
+            for n in range(max(1, forms // 2))
+        ]  # fmt: skip
+        for session in sessions:
+            start = time.perf_counter()
+            record_administration(session=session, instrument="srs", answers=answers)
+            times[mode].append(time.perf_counter() - start)
+    # The sync alone: commits of one row each, nothing else, in a table of the bench's own.
+    commits: dict[str, float] = {}
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_commit (n INTEGER)")
+        for mode in ("NORMAL", "FULL"):
+            cursor.execute(f"PRAGMA synchronous={mode}")
+            start = time.perf_counter()
+            for n in range(forms):
+                cursor.execute("INSERT INTO bench_commit VALUES (%s)", [n])
+            commits[mode] = forms / (time.perf_counter() - start)
+        cursor.execute("PRAGMA synchronous=FULL")
+    rates = {mode: len(spent) / sum(spent) for mode, spent in times.items()}
+    where = settings_database_folder()
+    print(f"store durability (SQLite in WAL mode, {len(times['FULL'])} SRS forms per setting, "
+          f"each its own transaction, on {filesystem(where)} at {where}):")  # fmt: skip
+    for mode, spent in times.items():
+        median = statistics.median(spent) * 1000
+        print(f"  synchronous={mode:<6} {rates[mode]:8.1f} forms/s   median {median:6.1f} ms")
+    print(f"  FULL stores {rates['FULL'] / rates['NORMAL']:.2f}x the forms per second of NORMAL")
+    print(f"  bare one-row commits: NORMAL {commits['NORMAL']:,.0f}/s, FULL "
+          f"{commits['FULL']:,.0f}/s ({commits['FULL'] / commits['NORMAL']:.3f}x): a sync costs "
+          f"{1000 / commits['FULL'] - 1000 / commits['NORMAL']:.2f} ms here")  # fmt: skip
+
+
+def settings_database_folder() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATABASES["default"]["NAME"]).parent
+
+
+def filesystem(folder: Path) -> str:
+    """The type of the filesystem holding `folder` (Linux), else "a disk"."""
+    try:
+        mounts = [line.split()[1:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "a disk"
+    resolved = str(folder.resolve())
+    found = [(point, kind) for point, kind in mounts
+             if resolved == point or resolved.startswith(point.rstrip("/") + "/")]  # fmt: skip
+    return max(found, key=lambda mount: len(mount[0]))[1] if found else "a disk"
+
+
+SCENARIOS = ("caseload", "chart", "round-trip", "durability")
 
 
 def main() -> None:
@@ -382,6 +459,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="a PostgreSQL server to bench on (see above)")
     parser.add_argument("--explain", action="store_true", help="print the caseload's plans")
     parser.add_argument("--only", choices=SCENARIOS, help="run one scenario alone")
+    parser.add_argument("--durability-forms", type=int, default=100,
+                        help="forms stored with each synchronous setting")  # fmt: skip
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     database_url = create_database(args.database_url) if args.database_url else None
@@ -396,6 +475,8 @@ def main() -> None:
                 bench_chart(args.chart_sessions, args.repeats)
             if args.only in (None, "round-trip"):
                 bench_round_trip(args.submitters, args.submits)
+            if args.only in (None, "durability"):
+                bench_store_durability(args.durability_forms)
     finally:
         if args.database_url:
             drop_database(args.database_url)
