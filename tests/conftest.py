@@ -48,6 +48,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def _empty_site_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ALLIANCE_DATA_DIR", str(tmp_path_factory.mktemp("alliance-data")))
+        # The audit trail's key and heads live outside the site folder, which stays empty.
+        patch.setenv("ALLIANCE_AUDIT_KEY", "test-suite-audit-key-0123456789abcdefghij")
+        heads = tmp_path_factory.mktemp("audit") / "audit-heads.log"
+        patch.setenv("ALLIANCE_AUDIT_HEADS_FILE", str(heads))
         set_site_cutoffs(None)  # read the definitions again, from the empty folder
         yield
     set_site_cutoffs(None)
