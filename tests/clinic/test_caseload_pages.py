@@ -87,16 +87,20 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     assert raw is not None
     spec = json.loads(raw.group(1))
     # No rupture recorded, so no layer for ruptures or repair steps.
-    srs_layer, cutoff, markers = spec["vconcat"][0]["layer"]
-    assert [v["total"] for v in srs_layer["data"]["values"]] == [38.0, 38.0, 28.0]
-    assert cutoff["data"]["values"] == [{"cutoff": 36}]
+    line, points, cutoff, markers = spec["vconcat"][0]["layer"]
+    assert [v["total"] for v in line["data"]["values"]] == [38.0, 38.0, 28.0]
+    assert points["data"] == line["data"]
+    assert cutoff["data"]["values"] == [{"cutoff": 36, "said": "alliance concern at 36"}]
     assert markers["data"]["values"] == [
         {"session": 3, "total": 28.0, "event": "drop (scores)",
          "said": "SRS drop to 28 at session 3"}
     ]  # fmt: skip
-    symptoms = spec["vconcat"][1]["layer"]
-    assert symptoms[0]["data"]["values"] == []  # no reference: no expected band
-    assert symptoms[2]["data"]["values"] == [{"measure": "PHQ-9", "caseness": 10}]
+    # No reference, so no expected band: the PHQ-9's line, its points and its caseness.
+    line, points, caseness = spec["vconcat"][1]["layer"]
+    assert [(v["session"], v["total"]) for v in points["data"]["values"]] == [(1, 8.0)]
+    assert caseness["data"]["values"] == [
+        {"event": "PHQ-9", "caseness": 10, "said": "PHQ-9 caseness at 10"}
+    ]
 
 
 def test_a_long_caseload_comes_a_page_at_a_time_most_pressing_first(

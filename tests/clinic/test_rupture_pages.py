@@ -73,15 +73,18 @@ def test_a_clinician_records_a_rupture_its_repair_and_outcome(clinician: User) -
     assert timeline.index("Rupture recorded: Withdrawal") < timeline.index("Repair: Noticed")
     assert timeline.index("Repair: Explored") < timeline.index("Rupture of session 3: Resolved")
     layers = spec_of(page)["vconcat"][0]["layer"]  # type: ignore[index]
-    assert layers[3]["data"]["values"] == [
+    # The line, its points, the cutoff, the drop and return, the rupture, the repair steps.
+    assert layers[4]["data"]["values"] == [
         {"session": 3, "event": "withdrawal", "outcome": "Resolved",
          "said": "withdrawal rupture recorded at session 3, resolved"}
     ]  # fmt: skip
-    assert [(v["session"], v["letter"]) for v in layers[4]["data"]["values"]] == [
+    assert [(v["session"], v["letter"]) for v in layers[5]["data"]["values"]] == [
         (3, "N"),
         (4, "M"),
         (4, "E"),
     ]
+    # The letters are explained under the chart.
+    assert "repair steps: N noticed, M marked with the client, E explored" in page
 
 
 def test_a_bad_rupture_comes_back_with_a_message_and_nothing_stored(clinician: User) -> None:

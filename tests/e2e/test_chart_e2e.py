@@ -1,19 +1,46 @@
 """End to end in Debian's chromium: the client chart draws under the app's
-Content-Security-Policy (no inline script, no eval), on a desktop and on a phone."""
+Content-Security-Policy (no inline script, no eval), on a desktop and on a phone; an SRS of 13
+is drawn inside its panel, each legend lists only what is drawn, and the chart is
+photographed at a phone's, a tablet's and a desktop's width (into /tmp/shots/e-*.png)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from playwright.sync_api import Browser, expect
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, expect
 
 from alliance.care.models import Client, Episode
 from alliance.care.services.administrations import import_episode_forms
 from alliance.measures import score
 
-from ..cast import srs
+from ..cast import client_of, phq9, srs
 from .test_session_feedback_e2e import PHONE, browser, client_pk, pytestmark, sign_in  # noqa: F401
+
+SHOTS = Path("/tmp/shots")
+SHAPES = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True},
+    "tablet": {"viewport": {"width": 768, "height": 1024}, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+}
+# The SRS by session: a fall to 13 at session 3 (the relationship and the approach lowest),
+# back at session 4.
+SRS = [srs(9.5), srs(9.4), {"1": 2.5, "2": 3.5, "3": 3.0, "4": 4.0}, srs(9.6), srs(9.5)]
+# Each mark's box and its panel's plot area, in the page's pixels.
+BOXES = """(label) => {
+  const mark = document.querySelector(`#chart path[aria-label="${label}"]`);
+  const group = mark.closest("g.role-scope[class*='concat_']");
+  const plot = group.querySelector(":scope > g > path.background");
+  const box = (element) => {
+    const r = element.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+  };
+  return {mark: box(mark), plot: box(plot)};
+}"""
+LEGENDS = """() => [...document.querySelectorAll('#chart .role-legend')].map(
+  legend => [...legend.querySelectorAll('.role-legend-label text')].map(t => t.textContent))"""
 
 
 def test_the_chart_draws_under_the_content_security_policy(
@@ -40,4 +67,50 @@ def test_the_chart_draws_under_the_content_security_policy(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= (viewport["viewport"]["width"])  # type: ignore[index]
         assert not [p for p in problems if "Content Security Policy" in p], problems
+        page.close()
+
+
+def chart_page(browser: Browser, base: str, client: Client, shape: dict[str, Any]) -> Page:
+    page = browser.new_page(**shape)
+    problems: list[str] = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    sign_in(page, base)
+    page.goto(f"{base}/clients/{client.pk}/")
+    expect(page.locator("#chart svg").first).to_be_visible(timeout=15_000)
+    expect(page.locator('#chart path[aria-label="SRS 13 at session 3"]')).to_have_count(1)
+    assert problems == []
+    return page
+
+
+def test_an_srs_of_13_is_drawn_inside_its_panel_and_the_legends_list_what_is_drawn(
+    browser: Browser,  # noqa: F811
+    live_server: Any,
+    clinician: User,
+) -> None:
+    # clinician1's client with the fall to 13 and, at that session, a self-harm answer.
+    forms = [(n, "srs", answers) for n, answers in enumerate(SRS, 1)]
+    forms += [(n, "phq-9", phq9(2 if n == 3 else 0)) for n in range(1, len(SRS) + 1)]
+    client = client_of(clinician, "E-13", forms)
+    SHOTS.mkdir(exist_ok=True)
+    for name, shape in SHAPES.items():
+        page = chart_page(browser, live_server.url, client, shape)
+        boxes = page.evaluate(BOXES, "SRS 13 at session 3")
+        mark, plot = boxes["mark"], boxes["plot"]
+        assert plot["bottom"] - plot["top"] > 100, boxes  # the SRS panel, not an axis
+        assert plot["left"] <= mark["left"] and mark["right"] <= plot["right"], (name, boxes)
+        assert plot["top"] <= mark["top"] and mark["bottom"] <= plot["bottom"], (name, boxes)
+        # The SRS's legend: the drop and the return the scores suggest, no rupture type nor
+        # repair step (none recorded); the symptoms': the PHQ-9 and the self-harm answer (no
+        # GAD-7 filled); the SRS lines': their colours from 0 to 10.
+        assert page.evaluate(LEGENDS) == [
+            ["drop (scores)", "return (scores)"],
+            ["PHQ-9", "self-harm answer"],
+            ["0", "5", "10"],
+        ]
+        harm = page.locator('#chart [aria-label="self-harm answer (PHQ-9 item 9) at session 3"]')
+        expect(harm).to_have_count(1)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= shape["viewport"]["width"]
+        size = "x".join(str(v) for v in shape["viewport"].values())
+        page.locator("#chart").screenshot(path=str(SHOTS / f"e-{name}-{size}.png"))
         page.close()

@@ -1,9 +1,14 @@
 """A client's record laid out by session for the chart page, in a fixed number of queries.
 
-`client_chart` returns one typed `ChartData`: the table's rows, what the clinician recorded,
-the WAI-SR profile, the expected-response bands and the cutoffs in force (read from the
-instrument definitions, so the chart's lines are the rules' lines). How it is drawn (the
-Vega-Lite spec) is the clinic app's business.
+`client_chart` returns one typed `ChartData`: the table's rows (their display values formatted
+once, here), what the clinician recorded, the SRS's four lines and the self-harm answers by
+session, the WAI-SR profile, the expected-response bands and the cutoffs and ranges in force
+(read from the instrument definitions, so the chart's lines are the rules' lines). How it is
+drawn (the Vega-Lite spec) is the clinic app's business.
+
+A long course has hundreds of signals; the page shows the full text of only those in its
+timeline (the latest sessions and any safety signal not yet acted on), so every other signal
+is read as its session, kind and severity alone.
 """
 
 from __future__ import annotations
@@ -11,6 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Q
+from django.utils.dates import MONTHS_3
 
 from alliance.measures import get_definition
 
@@ -28,6 +36,13 @@ from .ruptures import MARKER_LABELS
 
 COLUMNS = ("srs", "phq-9", "gad-7", "ors", "wai-sr")
 SYMPTOM_INSTRUMENTS = ("phq-9", "gad-7", "ors")
+# The safety signal a self-harm answer raises (the PHQ-9's item-9 flag of the same name).
+SELF_HARM = "self_harm_risk"
+# The timeline's latest sessions (a long course would otherwise make a page of megabytes).
+TIMELINE_RECENT = 20
+# The WAI-SR forms the profile draws: the latest few, so that each bar keeps a readable width.
+WAI_FORMS_DRAWN = 4
+NO_VALUE = "\N{EN DASH}"
 
 
 @dataclass
@@ -35,19 +50,25 @@ class SessionRow:
     session_number: int
     held_on: dt.date
     totals: dict[str, float] = field(default_factory=dict)
+    # The SRS's four lines (0-10 each), in the definition's order, when the SRS was filled.
+    srs_lines: tuple[float, ...] = ()
+    # A self-harm answer at this session: its safety signal (raised by the score's flag) or
+    # a held answer.
+    self_harm: bool = False
+    # Every signal's kind (read light); `signals`: the full records, for the timeline's rows.
+    signal_kinds: list[str] = field(default_factory=list)
     signals: list[SignalRecord] = field(default_factory=list)
-    values: list[float | None] = field(default_factory=list)
     # What the clinician recorded at this session: ruptures, repair steps, outcomes.
     ruptures: list[Rupture] = field(default_factory=list)
     steps: list[RepairStep] = field(default_factory=list)
     outcomes: list[Rupture] = field(default_factory=list)
+    # What the table shows, formatted once: the date and one cell per column.
+    held_label: str = ""
+    cells: list[str] = field(default_factory=list)
 
     @property
     def has_events(self) -> bool:
-        return bool(self.signals or self.ruptures or self.steps or self.outcomes)
-
-    def cells(self, columns: tuple[str, ...]) -> list[float | None]:
-        return [self.totals.get(name) for name in columns]
+        return bool(self.signal_kinds or self.ruptures or self.steps or self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -57,88 +78,211 @@ class WaiBar:
     mean: float
 
 
+@dataclass(frozen=True)
+class ScoreRupture:
+    """A drop the scores suggest (a possible_rupture signal) and the return, if any."""
+
+    session: int
+    total: float
+    repair_session: int | None
+    repair_total: float | None
+
+
 @dataclass
 class ChartData:
     columns: tuple[str, ...]
     rows: list[SessionRow]
     urgent_open: list[SignalRecord]
     ruptures: list[Rupture]
+    score_ruptures: list[ScoreRupture]
     wai_guidance: SignalRecord | None
     wai_profile: list[WaiBar]
+    wai_forms: int  # how many WAI-SR forms there are (the profile draws the latest few)
     # Expected-response bands: {"measure", "session", "expected", "low", "high"} per point.
     expected_bands: list[dict[str, Any]]
     # The cutoffs in force, from the instrument definitions (or the site's override).
     srs_concern_cutoff: float
     caseness: dict[str, float]
+    # Each instrument's range of totals (and the WAI-SR's of its subscale means).
+    ranges: dict[str, tuple[float, float]]
+    srs_line_names: tuple[str, ...]
+    # The timeline: its rows (full signals with what was recorded about them) and how many
+    # rows with events it leaves out.
+    timeline: list[SessionRow] = field(default_factory=list)
+    timeline_hidden: int = 0
 
 
-def client_chart(client: Client) -> ChartData:
+def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
     """The client's sessions with their totals, signals and what the clinician recorded."""
     rows: dict[int, SessionRow] = {
-        s.number: SessionRow(s.number, s.held_on)
-        for s in Session.objects.filter(episode__client=client).order_by("number")
+        number: SessionRow(number, held_on)
+        for number, held_on in Session.objects.filter(episode__client=client)
+        .order_by("number")
+        .values_list("number", "held_on")
     }
-    administrations = Administration.objects.filter(
-        session__episode__client=client, amended_by__isnull=True
-    ).values_list("session__number", "instrument", "total")
-    for number, instrument, total in administrations:
-        rows[number].totals[instrument] = total
-    urgent_open = _attach_signals(client, rows)
+    wai_forms = _attach_forms(client, rows)
+    kinds = _attach_signal_kinds(client, rows)
     ruptures = _attach_ruptures(client, rows)
     ordered = [rows[n] for n in sorted(rows)]
     # Only the instruments this client fills: a narrow table reads on a phone.
     columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
+    # Django's "j M" (what the `date` filter would print), its month names read once.
+    months = {month: str(name).title() for month, name in MONTHS_3.items()}
     for row in ordered:
-        row.values = row.cells(columns)
-    # The latest WAI-SR profile's formulation guidance, shown under the chart's profile.
-    wai = [sig for row in ordered for sig in row.signals if sig.kind == "wai_profile"]
+        row.held_label = f"{row.held_on.day} {months[row.held_on.month]}"
+        row.cells = [_shown(row.totals.get(name)) for name in columns]
+    timeline, hidden = _timeline_rows(ordered, kinds, whole=whole_timeline)
+    signals = _full_signals(client, rows, timeline, kinds, whole=whole_timeline)
+    urgent_open = [s for s in signals if s.severity == "urgent" and not s.acknowledged]
+    wai = [s for s in signals if s.kind == "wai_profile"]
+    srs = get_definition("srs")
     return ChartData(
         columns=columns,
         rows=ordered,
         urgent_open=urgent_open,
         ruptures=ruptures,
+        score_ruptures=[_score_rupture(s) for s in signals if s.kind == "possible_rupture"],
+        # The latest WAI-SR profile's formulation guidance, shown under the chart's profile.
         wai_guidance=wai[-1] if wai else None,
-        wai_profile=wai_profile(client),
+        wai_profile=[bar for bars in wai_forms[-WAI_FORMS_DRAWN:] for bar in bars],
+        wai_forms=len(wai_forms),
         expected_bands=_expected_bands(client, ordered),
-        srs_concern_cutoff=get_definition("srs").cutoffs["alliance_concern"],
+        srs_concern_cutoff=srs.cutoffs["alliance_concern"],
         caseness={
             name: cutoff
             for name in SYMPTOM_INSTRUMENTS
             if (cutoff := get_definition(name).caseness) is not None
         },
+        ranges=_ranges(),
+        # "Relationship: felt heard, ..." -> "Relationship": a label that fits beside a row.
+        srs_line_names=tuple(item.label.split(":")[0].split()[0] for item in srs.items),
+        timeline=timeline,
+        timeline_hidden=hidden,
     )
 
 
-def _attach_signals(client: Client, rows: dict[int, SessionRow]) -> list[SignalRecord]:
-    """Each session's signals with what was recorded about them; returns the safety signals
-    not yet acted on."""
-    urgent_open = []
-    for signal in (
-        SignalRecord.objects.in_force().with_acknowledgement().filter(episode__client=client)
+def _score_rupture(signal: SignalRecord) -> ScoreRupture:
+    evidence = signal.evidence
+    return ScoreRupture(signal.session_number, evidence["srs_total"],
+                        evidence.get("repair_session"), evidence.get("repair_total"))  # fmt: skip
+
+
+def _ranges() -> dict[str, tuple[float, float]]:
+    ranges = {}
+    for name in ("srs", *SYMPTOM_INSTRUMENTS):
+        definition = get_definition(name)
+        ranges[name] = (definition.total_min, definition.total_max)
+    wai = get_definition("wai-sr").scale  # drawn as subscale means, on the items' scale
+    ranges["wai-sr"] = (wai.low, wai.high)
+    return ranges
+
+
+def _shown(value: float | None) -> str:
+    """A table cell: a whole number without decimals, else one decimal (floatformat:"-1")."""
+    if value is None:
+        return NO_VALUE
+    return f"{value:.0f}" if round(value, 1) == round(value) else f"{value:.1f}"
+
+
+def _attach_forms(client: Client, rows: dict[int, SessionRow]) -> list[list[WaiBar]]:
+    """Each session's totals and SRS lines; returns the WAI-SR profiles in session order.
+    Only the parts of a stored score the chart draws are read (a whole score a form, on a
+    long course, costs more than the rest of the page's data)."""
+    forms = Administration.objects.filter(session__episode__client=client, amended_by__isnull=True)
+    for number, instrument, total in forms.values_list("session__number", "instrument", "total"):
+        rows[number].totals[instrument] = total
+    srs_items = get_definition("srs").item_ids
+    srs = forms.filter(instrument="srs").values_list("session__number", "score__answers")
+    for number, answers in srs:
+        rows[number].srs_lines = tuple(float(answers[item]) for item in srs_items)
+    wai = forms.filter(instrument="wai-sr").values_list("session__number", "score__subscale_means")
+    return [
+        [WaiBar(f"S{number}", name.capitalize(), mean) for name, mean in means.items()]
+        for number, means in sorted(wai, key=lambda pair: pair[0])
+    ]
+
+
+# A signal read light: its session, kind, severity and whether it was acted on.
+Light = tuple[int, str, str, bool]
+
+
+def _attach_signal_kinds(client: Client, rows: dict[int, SessionRow]) -> dict[int, Light]:
+    """Every signal in force, read light, by id; each row gets its signals' kinds, and a
+    self-harm answer (PHQ-9 item 9 at or above its cutoff) its mark."""
+    acted_on = set(
+        SignalAcknowledgement.objects.filter(episode__client=client).values_list(
+            "session_number", "kind", "instrument"
+        )
+    )
+    kinds = {}
+    light = SignalRecord.objects.in_force().filter(episode__client=client)
+    for pk, number, kind, severity, instrument in light.values_list(
+        "pk", "session_number", "kind", "severity", "instrument"
     ):
-        if signal.session_number in rows:
-            rows[signal.session_number].signals.append(signal)
-        if signal.severity == "urgent" and not signal.acknowledged:
-            urgent_open.append(signal)
+        kinds[pk] = (number, kind, severity, (number, kind, instrument) in acted_on)
+        if number in rows:
+            rows[number].signal_kinds.append(kind)
+            rows[number].self_harm |= kind == SELF_HARM
+    return kinds
+
+
+def _timeline_rows(
+    rows: list[SessionRow], kinds: dict[int, Light], *, whole: bool
+) -> tuple[list[SessionRow], int]:
+    """The timeline's sessions: the latest ones and any session with a safety signal not yet
+    acted on (or every session with events, when asked)."""
+    with_events = [row for row in rows if row.has_events]
+    if whole:
+        return with_events, 0
+    recent = {row.session_number for row in rows[-TIMELINE_RECENT:]}
+    urgent = {number for number, _kind, severity, acted in kinds.values()
+              if severity == "urgent" and not acted}  # fmt: skip
+    shown = [row for row in with_events if row.session_number in recent | urgent]
+    return shown, len(with_events) - len(shown)
+
+
+def _full_signals(
+    client: Client,
+    rows: dict[int, SessionRow],
+    timeline: list[SessionRow],
+    kinds: dict[int, Light],
+    *,
+    whole: bool,
+) -> list[SignalRecord]:
+    """The signals read in full: the timeline's (with what was recorded about them), the
+    urgent ones not acted on, the score-suggested ruptures and the WAI-SR guidance."""
+    wanted = {
+        pk
+        for pk, (_number, kind, severity, acknowledged) in kinds.items()
+        if kind in ("possible_rupture", "wai_profile")
+        or (severity == "urgent" and not acknowledged)
+    }
+    sessions = [row.session_number for row in timeline]
+    signals = SignalRecord.objects.in_force().with_acknowledgement().filter(episode__client=client)
+    if not whole:
+        signals = signals.filter(Q(pk__in=wanted) | Q(session_number__in=sessions))
+    found = list(signals)
     acknowledgements: dict[tuple[int, str, str], list[SignalAcknowledgement]] = {}
-    for ack in SignalAcknowledgement.objects.filter(episode__client=client).select_related(
-        "recorded_by"
-    ):
+    for ack in SignalAcknowledgement.objects.filter(
+        episode__client=client, session_number__in=sessions
+    ).select_related("recorded_by"):
         acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
-    for row in rows.values():
-        for signal in row.signals:
+    shown = set(sessions)
+    for signal in found:
+        if signal.session_number in shown:
             signal.records = acknowledgements.get(
                 (signal.session_number, signal.kind, signal.instrument), []
             )
-    return urgent_open
+            rows[signal.session_number].signals.append(signal)
+    return found
 
 
 def _attach_ruptures(client: Client, rows: dict[int, SessionRow]) -> list[Rupture]:
     ruptures = list(Rupture.objects.filter(episode__client=client).select_related("recorded_by"))
+    by_pk = {rupture.pk: rupture for rupture in ruptures}
     steps: dict[int, list[RepairStep]] = {}
-    for step in RepairStep.objects.filter(rupture__episode__client=client).select_related(
-        "recorded_by", "rupture"
-    ):
+    for step in RepairStep.objects.filter(rupture__episode__client=client):
+        step.rupture = by_pk[step.rupture_id]  # the rupture read above, not read again
         steps.setdefault(step.rupture_id, []).append(step)
         if step.session_number in rows:
             rows[step.session_number].steps.append(step)
@@ -156,6 +300,8 @@ def _attach_ruptures(client: Client, rows: dict[int, SessionRow]) -> list[Ruptur
 def _expected_bands(client: Client, rows: list[SessionRow]) -> list[dict[str, Any]]:
     """The expected-response band of each symptom measure the client fills, from the
     organization's reference (none when it has too few episodes for a model)."""
+    if not any(name in row.totals for row in rows for name in SYMPTOM_INSTRUMENTS):
+        return []
     reference = client_reference(client.pk)
     bands = []
     for name in SYMPTOM_INSTRUMENTS:
@@ -164,12 +310,7 @@ def _expected_bands(client: Client, rows: list[SessionRow]) -> list[dict[str, An
     return bands
 
 
-def wai_profile(client: Client) -> list[WaiBar]:
-    forms = Administration.objects.filter(
-        session__episode__client=client, instrument="wai-sr", amended_by__isnull=True
-    ).select_related("session")
-    return [
-        WaiBar(f"S{a.session.number}", name.capitalize(), mean)
-        for a in forms
-        for name, mean in a.score["subscale_means"].items()
-    ]
+def mark_held_answers(chart: ChartData, sessions: set[int]) -> None:
+    """Self-harm answers held from forms refused as a whole: marked like stored ones."""
+    for row in chart.rows:
+        row.self_harm |= row.session_number in sessions
