@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.test import Client as Browser
 
 from alliance.audit.models import AuditEvent
-from alliance.web.proxy import forwarded_client, parse_trusted_proxies
+from alliance.web.proxy import ProxySettingError, forwarded_client, parse_trusted_proxies
 
 from ..cast import PASSWORD, client_of, signed_in
 
@@ -210,7 +210,7 @@ def test_the_client_is_the_nearest_address_no_trusted_proxy_added(header: str, c
      ("10.0.0.0/33", "not an address or a network")],
 )  # fmt: skip
 def test_a_trusted_proxy_that_is_not_an_address_is_refused(value: str, words: str) -> None:
-    with pytest.raises(ValueError, match=re.escape(words)):
+    with pytest.raises(ProxySettingError, match=re.escape(words)):
         parse_trusted_proxies(["127.0.0.1", value])
 
 

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
+from alliance.errors import DomainError
+
 if TYPE_CHECKING:  # settings.py imports this module: it loads no more of Django than that
     from django.http import HttpRequest, HttpResponse
 
@@ -46,8 +48,12 @@ FORWARDING_HEADERS = (
 )
 
 
-class ProxySettingError(ValueError):
-    """A value of ALLIANCE_TRUSTED_PROXIES that is not an address or a network."""
+class ProxySettingError(DomainError):
+    """A value of ALLIANCE_TRUSTED_PROXIES that is not an address or a network (code:
+    trusted_proxies)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("trusted_proxies", message)
 
 
 def parse_trusted_proxies(values: Iterable[str]) -> tuple[str, ...]:
