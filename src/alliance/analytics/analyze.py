@@ -1,8 +1,13 @@
 """`alliance analyze`: a long-format caseload file in, signals per client and a summary out.
 
-Two passes, each one client at a time. The first draws a seeded random sample of clients
-from the whole file for each half of the caseload (split by a stable hash of client_id) and
-fits a reference on each; the second monitors every client against the OTHER half's
+`analyze_file` reads a file in columns (`analyze_columns`), at about the speed of reading
+it; `analyze_rows` is the row path, the definition of the analysis, which the columns must
+match to the last word (tests/analytics/test_columns_match_rows.py). The row path reads a
+file whose shape needs the csv module's judgement, and every file under `strict`.
+
+The row path: two passes, each one client at a time. The first draws a seeded random sample
+of clients from the whole file for each half of the caseload (split by a stable hash of
+client_id) and fits a reference on each; the second monitors every client against the OTHER half's
 reference, so no client is judged by a model fitted with their own data. With a saved
 reference the first pass is skipped. Memory is that of one client, the samples, and a few
 numbers per client for the summary, whatever the length of the file.
@@ -22,11 +27,16 @@ from typing import Any
 from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal, monitor_episode
 from alliance.monitoring.priority import pressing_order
 
+from .analyze_columns import Run, columns_reference
 from .caseload import CaseloadSummary
+from .client_figures import ClientCourse
+from .columns import NotColumnar
 from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, describe, reference_for
 from .long_format import InputError, Note, open_rows, read_clients
 
-OnClient = Callable[[ScoredEpisode, list[Signal]], None]
+# A client read in columns comes as its ClientCourse (who, and each measure's course); one
+# read by the row reader as its ScoredEpisode.
+OnClient = Callable[[ScoredEpisode | ClientCourse, list[Signal]], None]
 OnProblem = Callable[[InputError], None]
 OnNote = Callable[[Note], None]
 Progress = Callable[[int, int], None]  # rows read, clients done
@@ -43,6 +53,18 @@ def build_reference(
     path: Path, config: MonitoringConfig, *, strict: bool = False
 ) -> CrossFittedReference:
     """Fit a reference on a seeded random sample of each half of the file's clients."""
+    if not strict:
+        try:
+            return columns_reference(path, config)
+        except NotColumnar:
+            pass
+    return build_reference_rows(path, config, strict=strict)
+
+
+def build_reference_rows(
+    path: Path, config: MonitoringConfig, *, strict: bool = False
+) -> CrossFittedReference:
+    """`build_reference` by the row path."""
     sampler = ReferenceSampler(config)
 
     def ignore(_problem: InputError) -> None:
@@ -69,10 +91,54 @@ def analyze_file(
 
     A cross-fitted `reference` lends each client the other half's models; a single one
     (fitted elsewhere) serves everyone; None fits a cross-fitted one from the file.
+    Read in columns where the file allows, else by the row path (`analyze_rows`): the
+    result is the same either way.
     """
     config = config or MonitoringConfig()
+    if strict:
+        return analyze_rows(path, config=config, reference=reference, strict=True,
+                            on_client=on_client, on_problem=on_problem, on_note=on_note,
+                            progress=progress)  # fmt: skip
+    analysis = Analysis({})
+
+    def report(problem: InputError) -> None:
+        analysis.problems.append(problem)
+        if on_problem is not None:
+            on_problem(problem)
+
+    def note(found: Note) -> None:
+        analysis.notes.append(found)
+        if on_note is not None:
+            on_note(found)
+
+    run = Run(config, on_client, report, note, progress)
+    try:
+        summary, reference = run.analyze(path, reference)
+    except NotColumnar:  # raised before anything was reported
+        return analyze_rows(path, config=config, reference=reference, on_client=on_client,
+                            on_problem=on_problem, on_note=on_note, progress=progress)  # fmt: skip
+    summary["problem_count"] = len(analysis.problems)
+    summary["note_count"] = len(analysis.notes)
+    summary["reference"] = describe(reference)
+    analysis.summary = summary
+    return analysis
+
+
+def analyze_rows(
+    path: Path,
+    *,
+    config: MonitoringConfig | None = None,
+    reference: AnyReference | None = None,
+    strict: bool = False,
+    on_client: OnClient | None = None,
+    on_problem: OnProblem | None = None,
+    on_note: OnNote | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """`analyze_file` by the row path, one row at a time as text."""
+    config = config or MonitoringConfig()
     if reference is None:
-        reference = build_reference(path, config, strict=strict)
+        reference = build_reference_rows(path, config, strict=strict)
     analysis = Analysis({})
 
     def report(problem: InputError) -> None:

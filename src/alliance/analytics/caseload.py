@@ -19,8 +19,9 @@ import numpy as np
 
 from alliance.monitoring import SIGNAL_KINDS, MonitoringConfig, ScoredEpisode, Signal
 from alliance.monitoring.config import higher_is_better
+from alliance.monitoring.outcomes import InstrumentOutcome
 
-from .early_warning import EarlyWarning
+from .early_warning import EarlyWarning, judged_outcome
 
 # Flückiger, Del Re, Wampold & Horvath 2018, Psychotherapy 55:316-340 (295 studies).
 BENCHMARK = {"r": 0.278, "ci": [0.256, 0.299], "source": "Flückiger et al. 2018"}
@@ -52,16 +53,31 @@ def improvement(instrument: str, first: float, last: float) -> float:
 def client_outcome(episode: ScoredEpisode) -> ClientOutcome:
     sessions = episode.session_numbers()[:EARLY_SESSIONS]
     early = [a.total for a in episode.series("srs") if a.session_number in sessions]
-    changes = {}
+    ends = {}
     for instrument in OUTCOME_MEASURES:
         series = episode.series(instrument)
         if series:
-            first, last = series[0].total, series[-1].total
-            moved = improvement(instrument, first, last) if len(series) >= 2 else None
+            ends[instrument] = (len(series), series[0].total, series[-1].total)
+    return outcome_of(episode.client_id, episode.clinician_id, early, ends)
+
+
+def outcome_of(
+    client_id: str,
+    clinician_id: str | None,
+    early: Sequence[float],
+    ends: Mapping[str, tuple[int, float, float]],
+) -> ClientOutcome:
+    """`early`: the SRS totals of the first EARLY_SESSIONS sessions, in session order;
+    `ends`: per outcome measure given, (number of scores, first total, last total)."""
+    changes = {}
+    for instrument in OUTCOME_MEASURES:
+        if instrument in ends:
+            count, first, last = ends[instrument]
+            moved = improvement(instrument, first, last) if count >= 2 else None
             changes[instrument] = MeasureChange(first, moved)
     return ClientOutcome(
-        client_id=episode.client_id,
-        clinician_id=episode.clinician_id,
+        client_id=client_id,
+        clinician_id=clinician_id,
         early_srs_mean=sum(early) / len(early) if early else None,
         changes=changes,
     )
@@ -141,6 +157,17 @@ def _fisher_ci(r: float, n: int, covariates: int) -> list[float] | None:
     return [math.tanh(z - half), math.tanh(z + half)]
 
 
+@dataclass(frozen=True, slots=True)
+class ClientCounts:
+    """What the summary keeps of one client."""
+
+    sessions: int
+    sessions_with_srs: int
+    administrations: int
+    outcome: ClientOutcome
+    judged: InstrumentOutcome | None  # the outcome not_on_track is judged against
+
+
 class CaseloadSummary:
     """Counts and rates over the clients added so far."""
 
@@ -155,16 +182,28 @@ class CaseloadSummary:
         self.early_warning = EarlyWarning(config or MonitoringConfig())
 
     def add(self, episode: ScoredEpisode, signals: Sequence[Signal]) -> None:
+        self.add_counts(
+            ClientCounts(
+                sessions=len(set(episode.session_numbers())),
+                sessions_with_srs=len({a.session_number for a in episode.series("srs")}),
+                administrations=len(episode.administrations),
+                outcome=client_outcome(episode),
+                judged=judged_outcome(episode, self.early_warning.config),
+            ),
+            signals,
+        )
+
+    def add_counts(self, counts: ClientCounts, signals: Sequence[Signal]) -> None:
+        """One client, from figures worked out elsewhere (`add` works them out)."""
         self.clients += 1
-        sessions = set(episode.session_numbers())
-        self.sessions += len(sessions)
-        self.sessions_with_srs += len({a.session_number for a in episode.series("srs")})
-        self.administrations += len(episode.administrations)
+        self.sessions += counts.sessions
+        self.sessions_with_srs += counts.sessions_with_srs
+        self.administrations += counts.administrations
         kinds = [s.kind for s in signals]
         self.signals.update(kinds)
         self.clients_with.update(set(kinds))
-        self.outcomes.append(client_outcome(episode))
-        self.early_warning.add(episode, signals)
+        self.outcomes.append(counts.outcome)
+        self.early_warning.add_outcome(counts.judged, signals)
 
     def as_dict(self) -> dict[str, Any]:
         per_kind = {

@@ -14,16 +14,16 @@ models. A single reference (the older form) still loads, and is then used for ev
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alliance.monitoring import MonitoringConfig, ScoredEpisode
 from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
-from alliance.monitoring.ruptures import session_changes
 from alliance.monitoring.trajectory import (
     Reference,
     TrajectoryError,
@@ -111,10 +111,21 @@ class ReferenceSampler:
         self.freedom = [0, 0]
 
     def add(self, episode: ScoredEpisode) -> None:
-        half = half_of(episode.client_id)
+        scores = {
+            name: [(a.session_number, a.total) for a in episode.series(name)]
+            for name in SYMPTOM_INSTRUMENTS
+        }
+        self.add_scores(episode.client_id, scores, [a.total for a in episode.series("srs")])
+
+    def add_scores(
+        self, client_id: str, scores: Mapping[str, Series], srs_totals: Sequence[float]
+    ) -> None:
+        """One client by their scores: (session, total) per symptom measure, in session
+        order, and their SRS totals in session order."""
+        half = half_of(client_id)
         capacity = self.config.trajectory_max_episodes
         for name, sample in self.samples[half].items():
-            series = [(a.session_number, a.total) for a in episode.series(name)]
+            series = scores.get(name, [])
             if len(series) < 3:
                 continue
             self.seen[half][name] += 1
@@ -125,7 +136,7 @@ class ReferenceSampler:
                 slot = self.random[half][name].randrange(count)
                 if slot < capacity:
                     sample[slot] = series
-        changes = session_changes(episode.series("srs"))
+        changes = [round(b - a, 1) for a, b in itertools.pairwise(srs_totals)]
         if len(changes) >= 2:
             mean = sum(changes) / len(changes)
             self.squares[half] += sum((c - mean) ** 2 for c in changes)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal
-from alliance.monitoring.outcomes import instrument_outcome
+from alliance.monitoring.outcomes import InstrumentOutcome, instrument_outcome
 
 JUDGED_ON = ("phq-9", "ors")  # the first one given twice or more is the outcome
 BY_SESSIONS = (3, 4, 6)
@@ -36,14 +36,13 @@ class EarlyWarning:
         self.improvers_flagged = 0
 
     def add(self, episode: ScoredEpisode, signals: Sequence[Signal]) -> None:
-        for instrument in JUDGED_ON:
-            if len(episode.series(instrument)) >= 2:
-                break
-        else:
+        self.add_outcome(judged_outcome(episode, self.config), signals)
+
+    def add_outcome(self, outcome: InstrumentOutcome | None, signals: Sequence[Signal]) -> None:
+        """One client by the outcome they are judged on (`judged_outcome`)."""
+        if outcome is None:  # no measure given twice, or no reliable-change figure for it
             return
-        outcome = instrument_outcome(episode.series(instrument), self.config)
-        if outcome is None:  # no reliable-change figure for the measure
-            return
+        instrument = outcome.instrument
         flags = [s.session_number for s in signals if s.kind == "not_on_track"]
         first_flag = min(flags) if flags else None
         if outcome.reliably_deteriorated:
@@ -76,6 +75,16 @@ class EarlyWarning:
             },
             "benchmark": BENCHMARK,
         }
+
+
+def judged_outcome(episode: ScoredEpisode, config: MonitoringConfig) -> InstrumentOutcome | None:
+    """The outcome an episode is judged on: its first measure of JUDGED_ON given twice or
+    more; None without one, or without a reliable-change figure for it."""
+    for instrument in JUDGED_ON:
+        series = episode.series(instrument)
+        if len(series) >= 2:
+            return instrument_outcome(series, config)
+    return None
 
 
 def _share(part: int, whole: int) -> float | None:

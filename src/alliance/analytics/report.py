@@ -13,10 +13,13 @@ from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal, session
 from alliance.monitoring.outcomes import episode_outcome
 
 from .analyze import Analysis
+from .client_figures import ClientCourse
+
+Client = ScoredEpisode | ClientCourse  # as `analyze_file` hands a client over
 
 
 def client_entry(
-    episode: ScoredEpisode, signals: list[Signal], config: MonitoringConfig
+    episode: Client, signals: list[Signal], config: MonitoringConfig
 ) -> dict[str, Any]:
     """One client in the JSON: signals, one priority card per session, the episode outcome."""
     entry: dict[str, Any] = {"client_id": episode.client_id}
@@ -24,7 +27,12 @@ def client_entry(
         entry["clinician_id"] = episode.clinician_id
     entry["signals"] = [s.as_dict() for s in signals]
     entry["sessions"] = [card.as_dict() for card in session_priorities(signals)]
-    entry["outcome"] = episode_outcome(episode, config).as_dict()
+    outcome = (
+        episode.outcome(config)
+        if isinstance(episode, ClientCourse)
+        else episode_outcome(episode, config)
+    )
+    entry["outcome"] = outcome.as_dict()
     return entry
 
 
@@ -56,7 +64,7 @@ class JsonReport:
         self.config = config or MonitoringConfig()
         self.started = False
 
-    def client(self, episode: ScoredEpisode, signals: list[Signal]) -> None:
+    def client(self, episode: Client, signals: list[Signal]) -> None:
         self.out.write(('{"clients": [\n' if not self.started else ",\n") +
                        dumps(client_entry(episode, signals, self.config)))  # fmt: skip
         self.started = True
@@ -80,7 +88,7 @@ class TableReport:
         self.out = out
         self.quiet_clients = quiet_clients
 
-    def client(self, episode: ScoredEpisode, signals: list[Signal]) -> None:
+    def client(self, episode: Client, signals: list[Signal]) -> None:
         if not signals or self.quiet_clients:
             return
         who = f" ({episode.clinician_id})" if episode.clinician_id else ""

@@ -121,16 +121,35 @@ def instrument_outcome(
     instrument = series[0].instrument
     if any(a.instrument != instrument for a in series):
         raise ValueError("an outcome is of one instrument: the series mixes instruments")
+    ordered = sorted(series, key=lambda a: a.session_number)
+    first, last = ordered[0], ordered[-1]
+    return course_outcome(
+        instrument,
+        len(ordered),
+        (first.session_number, first.total),
+        (last.session_number, last.total),
+        config,
+    )
+
+
+def course_outcome(
+    instrument: str,
+    scores: int,
+    first: tuple[int, float],
+    last: tuple[int, float],
+    config: MonitoringConfig,
+) -> InstrumentOutcome | None:
+    """`instrument_outcome` from a course's ends, (session, total) each, and its number of
+    scores (two or more): for a caller that holds the scores in columns."""
     threshold = config.reliable_change_for(instrument)
     if threshold is None:
         return None
-    ordered = sorted(series, key=lambda a: a.session_number)
-    first, last = ordered[0], ordered[-1]
+    (first_session, first_total), (last_session, last_total) = first, last
     better_high = higher_is_better(instrument)
     caseness = config.caseness_for(instrument)
-    gain = improvement(first.total, last.total, better_high)
-    case_at_start = None if caseness is None else is_case(first.total, caseness, better_high)
-    case_at_end = None if caseness is None else is_case(last.total, caseness, better_high)
+    gain = improvement(first_total, last_total, better_high)
+    case_at_start = None if caseness is None else is_case(first_total, caseness, better_high)
+    case_at_end = None if caseness is None else is_case(last_total, caseness, better_high)
     category: Category
     if gain >= threshold:
         category = "recovered" if case_at_start and case_at_end is False else "improved"
@@ -141,11 +160,11 @@ def instrument_outcome(
     return InstrumentOutcome(
         instrument=instrument,
         category=category,
-        scores=len(ordered),
-        first_session=first.session_number,
-        last_session=last.session_number,
-        first_total=first.total,
-        last_total=last.total,
+        scores=scores,
+        first_session=first_session,
+        last_session=last_session,
+        first_total=first_total,
+        last_total=last_total,
         # + 0.0: a change of nothing is 0.0, not -0.0.
         change=(gain if better_high else -gain) + 0.0,
         improvement=gain,
@@ -167,10 +186,15 @@ def episode_outcome(
         outcome = instrument_outcome(episode.series(instrument), config)
         if outcome is not None:
             instruments[instrument] = outcome
+    return joint_outcome(episode.client_id, instruments)
+
+
+def joint_outcome(client_id: str, instruments: Mapping[str, InstrumentOutcome]) -> EpisodeOutcome:
+    """The episode's outcome from its instruments' outcomes (SYMPTOM_INSTRUMENTS order)."""
     joint = [instruments.get(instrument) for instrument in JOINT_INSTRUMENTS]
     paired = [o for o in joint if o is not None]
     if len(paired) < len(JOINT_INSTRUMENTS):
-        return EpisodeOutcome(episode.client_id, instruments, None, None, None, None)
+        return EpisodeOutcome(client_id, instruments, None, None, None, None)
     improved = any(o.reliably_improved for o in paired)
     deteriorated = any(o.reliably_deteriorated for o in paired)
     reliable_improvement = improved and not deteriorated
@@ -180,7 +204,7 @@ def episode_outcome(
         recovery = all(o.case_at_end is False for o in paired)
         reliable_recovery = recovery and reliable_improvement
     return EpisodeOutcome(
-        client_id=episode.client_id,
+        client_id=client_id,
         instruments=instruments,
         recovery=recovery,
         reliable_improvement=reliable_improvement,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -60,27 +61,42 @@ def change_signals(series: list[ScoredAdministration], config: MonitoringConfig)
     """
     if len(series) < 2:
         return []
-    instrument = series[0].instrument
+    return change_signals_of(series[0].instrument, [a.total for a in series],
+                             series.__getitem__, config)  # fmt: skip
+
+
+def change_signals_of(
+    instrument: str,
+    totals: Sequence[float],
+    form: Callable[[int], ScoredAdministration],
+    config: MonitoringConfig,
+) -> list[Signal]:
+    """`change_signals` of a series held as its totals in session order; `form(i)` gives
+    the i-th administration, asked for only where a signal names it (for a caller that
+    holds the scores in columns)."""
+    if len(totals) < 2:
+        return []
     threshold = config.reliable_change_for(instrument)
     if threshold is None:
         return []
     caseness = config.caseness_for(instrument)
     better_high = higher_is_better(instrument)
-    first = series[0]
-    figures = _Figures(first, threshold, caseness, better_high)
-    first_case = caseness is not None and is_case(first.total, caseness, better_high)
+    first_total = totals[0]
+    figures = _Figures(form(0), threshold, caseness, better_high)
+    first_case = caseness is not None and is_case(first_total, caseness, better_high)
     signals: list[Signal] = []
     was: dict[str, bool] = {}
-    since: dict[str, ScoredAdministration] = {}
+    since: dict[str, int] = {}  # each status: the index where it was last reached
     reached: set[str] = set()
-    best = first
+    best = 0
     lapse_reported = False
     min_fall = config.lost_gain_fall_share * threshold
-    for a in series[1:]:
-        gain = improvement(first.total, a.total, better_high)
-        if improvement(best.total, a.total, better_high) > 0:
-            best = a
-        now_case = caseness is not None and is_case(a.total, caseness, better_high)
+    for index in range(1, len(totals)):
+        total = totals[index]
+        gain = improvement(first_total, total, better_high)
+        if improvement(totals[best], total, better_high) > 0:
+            best = index
+        now_case = caseness is not None and is_case(total, caseness, better_high)
         status = {
             "reliable_improvement": gain >= threshold,
             "reliable_deterioration": -gain >= threshold,
@@ -90,15 +106,16 @@ def change_signals(series: list[ScoredAdministration], config: MonitoringConfig)
         if status["reliable_improvement"]:
             lapse_reported = False  # a gain held (again): a later loss is a new one
         lost = _lost_gain(since, status, now_case)
-        fall = -improvement(best.total, a.total, better_high)
+        fall = -improvement(totals[best], total, better_high)
         if lost is not None and not lapse_reported and fall >= min_fall:
             held = "reliable_recovery" if lost == "back_to_caseness" else "reliable_improvement"
-            news.append(_lost(figures, since[held], held, lost, a, best, gain))
+            news.append(_lost(figures, form(since[held]), held, lost, form(index), form(best),
+                              gain))  # fmt: skip
             lapse_reported = True
         for kind, now in status.items():
             if now and not was.get(kind, False):
-                since[kind] = a
-                news.append(_change(figures, kind, a, gain))
+                since[kind] = index
+                news.append(_change(figures, kind, form(index), gain))
         for signal in news:
             # Reached again after lapsing: worth noting, no longer news (a client near
             # the figure would otherwise be warned at every other session).
@@ -142,7 +159,7 @@ class _Figures:
 
 
 def _lost_gain(
-    since: dict[str, ScoredAdministration], status: dict[str, bool], now_case: bool
+    since: Mapping[str, object], status: dict[str, bool], now_case: bool
 ) -> LostWay | None:
     """How a gain reached earlier in the episode is lost at this score, if it is.
 

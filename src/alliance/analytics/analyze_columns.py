@@ -1,0 +1,167 @@
+"""`alliance analyze` in columns: the same analysis as the row path, at the speed of reading.
+
+Two passes, as the row path's, but the file is read once. The first reads it a chunk of
+whole clients at a time (`columns`), scores each chunk's forms per instrument in arrays
+(`forms`), feeds the reference sampler, and keeps what it gathered in an anonymous temporary
+file (gone when the run ends, whatever happens); the second takes the chunks back, one at a
+time, and monitors each client against the other half's reference (`client_signals`). So
+memory holds one chunk (a few MiB of text and its arrays), the sample, and a few numbers per
+client for the summary, however long the file.
+
+A client whose rows the arrays cannot vouch for (anything the row reader would report, or a
+row in a form they do not read) is read by the row reader, from its rows as text, and
+monitored as the row path monitors: its problems and notes come in the same words and the
+same order. A file whose shape needs the csv module's judgement raises `NotColumnar` before
+anything is reported, and the caller reads it with the row path.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal, monitor_episode
+from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
+from alliance.monitoring.priority import pressing_order
+
+from .caseload import CaseloadSummary
+from .client_figures import ChunkFigures, ClientCourse
+from .client_signals import ChunkSignals
+from .columns import Layout, read_chunks, read_layout
+from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, reference_for
+from .file_rows import Fields, InputError, Note
+from .forms import Table, gather_forms
+from .long_format import ClientBlock, read_clients
+
+OnClient = Callable[[ScoredEpisode | ClientCourse, list[Signal]], None]
+Handlers = tuple[Callable[[InputError], None], Callable[[Note], None]]
+
+
+@dataclass(slots=True)
+class Gathered:
+    """What the first pass keeps of a chunk for the second."""
+
+    clients: list[str]
+    clinicians: list[str | None]
+    rows: list[int]  # per client
+    slow: dict[int, list[tuple[int, Fields]]]  # client -> its rows as text, for the row reader
+    tables: dict[str, Table]
+
+
+def gather(path: Path, layout: Layout) -> Iterator[Gathered]:
+    for chunk in read_chunks(path, layout):
+        forms = gather_forms(chunk)
+        slow = {k: chunk.text_rows(k, layout) for k in np.flatnonzero(forms.slow).tolist()}
+        yield Gathered(chunk.clients, chunk.clinicians, np.diff(chunk.bounds).tolist(), slow,
+                       forms.tables)  # fmt: skip
+
+
+def _ignore(_found: Any) -> None:
+    """Bad rows are for the second pass to report; the reference does without them."""
+
+
+def read_block(rows: list[tuple[int, Fields]], handlers: Handlers | None = None) -> ClientBlock:
+    """One client read by the row reader."""
+    on_problem, on_note = handlers or (_ignore, None)
+    return next(read_clients(iter(rows), on_problem, on_note))
+
+
+def sample(sampler: ReferenceSampler, part: Gathered) -> None:
+    figures = ChunkFigures(part.tables, len(part.clients))
+    for k, client_id in enumerate(part.clients):
+        if k in part.slow:
+            sampler.add(read_block(part.slow[k]).episode)
+            continue
+        scores = {name: figures.scores(name, k) for name in SYMPTOM_INSTRUMENTS}
+        srs = [total for _session, total in figures.scores("srs", k)]
+        sampler.add_scores(client_id, scores, srs)
+
+
+def columns_reference(path: Path, config: MonitoringConfig) -> CrossFittedReference:
+    """`analyze.build_reference` in columns (NotColumnar: the file needs the row path)."""
+    sampler = ReferenceSampler(config)
+    layout = read_layout(path)
+    for part in gather(path, layout):
+        sample(sampler, part)
+    return sampler.reference()
+
+
+@dataclass(slots=True)
+class Run:
+    """One `alliance analyze` in columns; `analyze_file` sets it up and reads the result."""
+
+    config: MonitoringConfig
+    on_client: OnClient | None
+    report: Callable[[InputError], None]
+    note: Callable[[Note], None]
+    progress: Callable[[int, int], None] | None
+
+    def analyze(
+        self, path: Path, reference: AnyReference | None
+    ) -> tuple[dict[str, Any], AnyReference]:
+        """The summary up to its rows read, and the reference the clients were judged by."""
+        layout = read_layout(path)
+        sampler = ReferenceSampler(self.config) if reference is None else None
+        with tempfile.TemporaryFile() as spill:
+            for part in gather(path, layout):
+                if sampler is not None:
+                    sample(sampler, part)
+                pickle.dump(part, spill, protocol=pickle.HIGHEST_PROTOCOL)
+            if sampler is not None:
+                reference = sampler.reference()
+            assert reference is not None
+            spill.seek(0)
+            summary, rows = self._monitor(spill, reference)
+        result = summary.as_dict()
+        result["rows"] = rows
+        return result, reference
+
+    def _monitor(self, spill: IO[bytes], reference: AnyReference) -> tuple[CaseloadSummary, int]:
+        config = self.config
+        summary = CaseloadSummary(config)
+        rows = 0
+        while True:
+            try:
+                part: Gathered = pickle.load(spill)
+            except EOFError:
+                return summary, rows
+            models = [reference_for(reference, client_id) for client_id in part.clients]
+            signals = ChunkSignals(part.tables, len(part.clients), models, config)
+            figures = ChunkFigures(part.tables, len(part.clients))
+            for k, client_id in enumerate(part.clients):
+                if k in part.slow:
+                    rows += self._row_path(part.slow[k], reference, summary)
+                else:
+                    found = signals.signals(k, client_id)
+                    counts, course = figures.counts(k, client_id, part.clinicians[k], config)
+                    summary.add_counts(counts, found)
+                    rows += part.rows[k]
+                    if self.on_client is not None:
+                        self.on_client(course, found)
+                if self.progress is not None:
+                    self.progress(rows, summary.clients)
+
+    def _row_path(
+        self, text: list[tuple[int, Fields]], reference: AnyReference, summary: CaseloadSummary
+    ) -> int:
+        """One client as `analyze.analyze_rows` monitors them."""
+        block = read_block(text, (self.report, self.note))
+        episode = block.episode
+        model = reference_for(reference, episode.client_id)
+        signals = monitor_episode(episode, self.config, trajectories=model.trajectories,
+                                  pooled_srs_sd=model.pooled_srs_sd)  # fmt: skip
+        if block.alerts:
+            alerts = [replace(alert, client_id=episode.client_id) for alert in block.alerts]
+            signals = sorted(
+                [*signals, *alerts], key=lambda s: (s.session_number, *pressing_order(s))
+            )
+        summary.add(episode, signals)
+        if self.on_client is not None:
+            self.on_client(episode, signals)
+        return block.rows

@@ -1,0 +1,268 @@
+"""A chunk's rows gathered into scored forms, per instrument in columns.
+
+Only what the row reader would read without a word is taken here: a client with a row that
+is not plain (`columns`), an item the instrument does not have, a value off its scale, an
+item answered twice or out of order within a form, a form with an item missing, two dates
+for one session, or dates that go backwards, is handed to the row reader (`Forms.slow`),
+which reports each problem and note in its own words. Everything else is scored in whole
+scoring units (tenths on a VAS), as `alliance.measures.score` does, so each total is the
+very float the row path's `ScoredAdministration.total` is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from alliance.measures import Score, definitions, get_definition
+from alliance.measures.loader import generation
+
+from .column_fields import Ints
+from .columns import Chunk, instrument_names
+
+Floats = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """What scoring needs of one instrument, in whole units (tenths on a VAS)."""
+
+    name: str
+    item_ids: tuple[str, ...]  # the scored items, then the supplementary ones
+    scored: int  # how many of `item_ids` are scored
+    unit: int
+    allowed: tuple[tuple[int, ...] | None, ...]  # per item: the points; None on a VAS line
+    low: int
+    high: int
+    reverse: tuple[bool, ...]
+    column: tuple[int, ...]  # item number -> its place in `item_ids`, -1 for none
+
+
+@cache
+def scale_of(name: str) -> Scale:
+    d = get_definition(name)
+    unit = 10**d.scale.decimals
+    points = tuple(p.value for p in d.scale.points) if d.scale.kind == "points" else None
+    extra = tuple(s.id for s in d.supplementary)
+    ids = (*d.item_ids, *extra)
+    numbers = [int(i) if i.isdigit() and i == str(int(i)) else -1 for i in ids]
+    column = [-1] * (max([*numbers, 0]) + 1)
+    for place, number in enumerate(numbers):
+        if number > 0:
+            column[number] = place
+    return Scale(
+        name=name,
+        item_ids=ids,
+        scored=len(d.item_ids),
+        unit=unit,
+        allowed=(*[points] * len(d.item_ids),
+                 *[tuple(p.value for p in s.points) for s in d.supplementary]),
+        low=round(d.scale.low * unit),
+        high=round(d.scale.high * unit),
+        reverse=tuple(i in d.reverse_items for i in d.item_ids),
+        column=tuple(column),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a Score says beyond the answers: subscales, flags and bands, in units, with the
+    cutoffs in force."""
+
+    subscales: tuple[tuple[str, tuple[int, ...]], ...]  # name, the places of its items
+    flags: tuple[tuple[str, int | None, str, float], ...]  # name, item place, comparison, cutoff
+    bands: tuple[tuple[float, float, str], ...]
+    higher_is_better: bool
+
+
+@cache
+def _reading(name: str, _generation: int) -> _Reading:
+    d = definitions()[name]
+    place = {item: k for k, item in enumerate(d.item_ids)}
+    return _Reading(
+        subscales=tuple((s.id, tuple(place[i] for i in s.items)) for s in d.subscales),
+        flags=tuple((f.name, None if f.item is None else place[f.item], f.comparison,
+                     d.cutoffs[f.cutoff]) for f in d.flags),
+        bands=tuple((b.min, b.max, b.label) for b in d.bands),
+        higher_is_better=d.higher_is_better,
+    )  # fmt: skip
+
+
+def score_units(scale: Scale, units: list[int]) -> Score:
+    """`alliance.measures.score` of a form already checked, its answers in units by place
+    (-1: a supplementary item not given), step for step as scoring does."""
+    reading = _reading(scale.name, generation())
+    low, high, unit = scale.low, scale.high, scale.unit
+    keyed = [low + high - u if r else u for u, r in zip(units, scale.reverse, strict=False)]
+    total = _as_number(sum(keyed), unit)
+    subscales: dict[str, int | float] = {}
+    means: dict[str, float] = {}
+    for name, places in reading.subscales:
+        subtotal = sum(keyed[k] for k in places)
+        subscales[name] = _as_number(subtotal, unit)
+        means[name] = round(subtotal / unit / len(places), 2)
+    flags = tuple(
+        name for name, place, comparison, cutoff in reading.flags
+        if _compare(total if place is None else _as_number(units[place], unit), comparison, cutoff)
+    )  # fmt: skip
+    worst = min(keyed) if reading.higher_is_better else max(keyed)
+    best_end = high if reading.higher_is_better else low
+    ids = scale.item_ids
+    lowest = () if worst == best_end else tuple(ids[k] for k, v in enumerate(keyed) if v == worst)
+    answers = {ids[k]: _as_number(u, unit) for k, u in enumerate(units) if u >= 0}
+    return Score(
+        instrument=scale.name,
+        total=total,
+        subscales=subscales,
+        subscale_means=means,
+        band=next((label for lo, hi, label in reading.bands if lo <= total <= hi), None),
+        flags=flags,
+        lowest_items=lowest,
+        answers=answers,
+    )
+
+
+def _as_number(units: int, unit: int) -> int | float:
+    return units if unit == 1 else round(units / unit, len(str(unit)) - 1)
+
+
+def _compare(value: float, comparison: str, cutoff: float) -> bool:
+    if comparison == "at_or_below":
+        return value <= cutoff
+    if comparison == "below":
+        return value < cutoff
+    if comparison == "at_or_above":
+        return value >= cutoff
+    return value > cutoff
+
+
+@dataclass(slots=True)
+class Table:
+    """One instrument's forms of the chunk's fast clients, by client then session."""
+
+    scale: Scale
+    client: Ints
+    session: Ints
+    units: npt.NDArray[np.int64]  # forms x items, -1 where a supplementary item is absent
+    points: Ints  # the total in units
+    total: Floats  # as ScoredAdministration.total
+
+    def score(self, form: int) -> Score:
+        """The form's Score as `alliance.measures.score` gives it, built from the units the
+        arrays checked (for the few forms a signal shows in full)."""
+        return score_units(self.scale, self.units[form].tolist())
+
+
+@dataclass(slots=True)
+class Forms:
+    """A chunk's clients: which the row reader takes (`slow`), and the fast ones' forms."""
+
+    chunk: Chunk
+    slow: npt.NDArray[np.bool_]  # per client
+    tables: dict[str, Table]
+
+
+def gather_forms(chunk: Chunk) -> Forms:
+    names = instrument_names()
+    clients = len(chunk.clients)
+    owner = np.repeat(np.arange(clients), np.diff(chunk.bounds))
+    slow = np.zeros(clients, dtype=bool)
+    slow[owner[~chunk.plain]] = True
+    read: dict[str, tuple[Ints, Ints, Ints, Ints]] = {}
+    for code in np.unique(chunk.instrument[chunk.plain]).tolist():
+        rows = np.flatnonzero((chunk.instrument == code) & ~slow[owner])
+        read[names[code]] = _instrument(chunk, scale_of(names[code]), rows, owner, slow)
+    _check_dates(chunk, owner, slow)
+    tables = {}
+    for name, (rows, form_of, place, units) in read.items():
+        scale = scale_of(name)
+        kept = ~slow[owner[rows]]
+        rows, form_of, place, units = rows[kept], form_of[kept], place[kept], units[kept]
+        forms, form_of = np.unique(form_of, return_inverse=True)
+        matrix = np.full((len(forms), len(scale.item_ids)), -1, dtype=np.int64)
+        matrix[form_of, place] = units
+        first = rows[np.searchsorted(form_of, np.arange(len(forms)))]
+        scored = matrix[:, : scale.scored]
+        reverse = np.asarray(scale.reverse, dtype=bool)
+        keyed = np.where(reverse, scale.low + scale.high - scored, scored)
+        units_total = keyed.sum(axis=1)
+        total = units_total / scale.unit if scale.unit != 1 else units_total.astype(np.float64)
+        tables[name] = Table(scale, owner[first], chunk.session[first], matrix, units_total,
+                             total)  # fmt: skip
+    return Forms(chunk, slow, tables)
+
+
+def _instrument(
+    chunk: Chunk, scale: Scale, rows: Ints, owner: Ints, slow: npt.NDArray[np.bool_]
+) -> tuple[Ints, Ints, Ints, Ints]:
+    """One instrument's rows: each one's form (a number ordered by client then session),
+    item place and value in units; marks `slow` each client the row reader must read."""
+    column = np.asarray(scale.column, dtype=np.int64)
+    item = chunk.item[rows]
+    place = np.where((item >= 0) & (item < len(column)), column[np.clip(item, 0, len(column) - 1)],
+                     -1)  # fmt: skip
+    units, ok = _units(scale, chunk.mantissa[rows], chunk.decimals[rows], place)
+    ok &= place >= 0
+    slow[owner[rows[~ok]]] = True
+    # Forms in client, then session order; within a form the rows keep their file order.
+    order = np.lexsort((chunk.session[rows], owner[rows]))
+    rows, place, units = rows[order], place[order], units[order]
+    key_client, key_session = owner[rows], chunk.session[rows]
+    new = np.ones(len(rows), dtype=bool)
+    new[1:] = (key_client[1:] != key_client[:-1]) | (key_session[1:] != key_session[:-1])
+    form_of = np.cumsum(new) - 1
+    # Items in ascending order, each once (the order `score` keeps them in, as the row path
+    # passes them); every scored item present.
+    rising = np.ones(len(rows), dtype=bool)
+    rising[1:] = new[1:] | (place[1:] > place[:-1])
+    scored = np.bincount(form_of, weights=place < scale.scored, minlength=int(form_of[-1]) + 1
+                         if len(rows) else 0)  # fmt: skip
+    whole = scored == scale.scored
+    bad = ~rising | ~whole[form_of]
+    slow[key_client[bad]] = True
+    return rows, form_of, place, units
+
+
+def _units(
+    scale: Scale, mantissa: Ints, decimals: Ints, place: Ints
+) -> tuple[Ints, npt.NDArray[np.bool_]]:
+    """Values in whole units, and which are on the item's scale as `score` would take them."""
+    digits = 0 if scale.unit == 1 else len(str(scale.unit)) - 1
+    extra = np.maximum(decimals - digits, 0)
+    divisor = 10 ** np.minimum(extra, 18)
+    exact = mantissa % divisor == 0
+    units = np.where(decimals <= digits, mantissa * 10 ** np.maximum(digits - decimals, 0),
+                     mantissa // divisor)  # fmt: skip
+    ok = exact & (decimals <= digits + 6)
+    if scale.allowed[0] is None:
+        in_scale = (units >= scale.low) & (units <= scale.high)
+        ok &= np.where(place < scale.scored, in_scale, _allowed(scale, units, place))
+    else:
+        ok &= _allowed(scale, units, place)
+    return units, ok
+
+
+def _allowed(scale: Scale, units: Ints, place: Ints) -> npt.NDArray[np.bool_]:
+    ok = np.zeros(len(units), dtype=bool)
+    for at, points in enumerate(scale.allowed):
+        if points is not None:
+            ok |= (place == at) & np.isin(units, points)
+    return ok
+
+
+def _check_dates(chunk: Chunk, owner: Ints, slow: npt.NDArray[np.bool_]) -> None:
+    """Marks `slow` a client with two dates for one session, or dates going backwards while
+    the sessions go forwards (both are notes the row reader words)."""
+    rows = np.flatnonzero(~slow[owner] & (chunk.date > 0))
+    if not len(rows):
+        return
+    client, session, date = owner[rows], chunk.session[rows], chunk.date[rows]
+    order = np.lexsort((date, session, client))
+    client, session, date = client[order], session[order], date[order]
+    same_client = client[1:] == client[:-1]
+    same_session = same_client & (session[1:] == session[:-1])
+    slow[client[1:][same_session & (date[1:] != date[:-1])]] = True
+    slow[client[1:][same_client & ~same_session & (date[1:] < date[:-1])]] = True
