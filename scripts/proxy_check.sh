@@ -149,6 +149,11 @@ for _ in $(seq 120); do
     sleep 0.5
 done
 grep -q "Alliance Monitor at http" "$work/serve.log" || fail "alliance serve did not start in 60 s"
+# "localhost" is nginx on 127.0.0.1 for every curl here, whatever /etc/hosts says of ::1.
+curl() {
+    command curl --resolve "localhost:$https_port:127.0.0.1" \
+        --resolve "localhost:$http_port:127.0.0.1" "$@"
+}
 for _ in $(seq 40); do
     curl -sk -o /dev/null "$site/health/" && break
     kill -0 "$nginx_pid" 2>/dev/null || fail "nginx stopped"
