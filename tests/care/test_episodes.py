@@ -14,6 +14,7 @@ from alliance.audit.models import AuditEvent
 from alliance.care.models import Client, Episode, Session
 from alliance.care.services.acknowledgements import acknowledge_signal
 from alliance.care.services.administrations import record_administration
+from alliance.care.services.clients import current_episode
 from alliance.care.services.episode_summary import episode_history, summarize_episode
 from alliance.care.services.episodes import EpisodeError, begin_episode, close_episode
 from alliance.care.services.links import create_form_link
@@ -87,7 +88,9 @@ def test_a_returning_client_starts_a_new_episode_numbered_from_one(
     course: Client, clinician: User
 ) -> None:
     first = close_episode(client=course, user=clinician)
+    assert current_episode(course) == first  # the chart shows the closed course until then
     episode = begin_episode(client=course, user=clinician, symptom_instruments="ors")
+    assert current_episode(course) == episode
     assert episode.pk != first.pk and episode.ended_on is None
     assert episode.measure_plan.every_session == ("srs", "ors")
     session = start_session(client=course)

@@ -64,3 +64,9 @@ def add_client(
 def open_episode(client: Client) -> Episode | None:
     """The client's current course of treatment: the latest episode not ended."""
     return client.episodes.filter(ended_on__isnull=True).order_by("-started_on", "-id").first()
+
+
+def current_episode(client: Client) -> Episode | None:
+    """The episode the chart and the caseload show: the open one, else the latest ended (a
+    discharged client's last course, until a new one begins)."""
+    return open_episode(client) or client.episodes.order_by("-started_on", "-id").first()
