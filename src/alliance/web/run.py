@@ -245,13 +245,12 @@ def _serve_gunicorn(application: Any, host: str, port: int, workers: int, addres
 def run_serve(host: str, port: int, workers: int | None = None) -> int:
     count = checked_workers(workers)
     setup_django()
-    from alliance.web.proxy import check_behind_proxy
-
-    check_behind_proxy()
     check_cache()
     from alliance.notify.worker import check_settings, worker_beside_server
+    from alliance.web.proxy import check_behind_proxy
 
     check_settings()
+    check_behind_proxy()
     check_durability()
     migrate()
     with worker_beside_server():
