@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from alliance.care.models import Client, Episode
 from alliance.care.services.administrations import import_episode_forms
+from alliance.care.services.ruptures import record_repair_step, record_rupture
 from alliance.measures import score
 
 from ..cast import client_of, phq9, srs
@@ -28,6 +29,9 @@ SHAPES = {
 # The SRS by session: a fall to 13 at session 3 (the relationship and the approach lowest),
 # back at session 4.
 SRS = [srs(9.5), srs(9.4), {"1": 2.5, "2": 3.5, "3": 3.0, "4": 4.0}, srs(9.6), srs(9.5)]
+# The WAI-SR at sessions 3 and 5: the bond lowest at 3, all alike at 5.
+WAI = {3: {str(n): 2 if n in (3, 5, 7, 9) else 4 for n in range(1, 13)},
+       5: {str(n): 4 for n in range(1, 13)}}  # fmt: skip
 # Each mark's box and its panel's plot area, in the page's pixels.
 BOXES = """(label) => {
   const mark = document.querySelector(`#chart path[aria-label="${label}"]`);
@@ -70,8 +74,8 @@ def test_the_chart_draws_under_the_content_security_policy(
         page.close()
 
 
-def chart_page(browser: Browser, base: str, client: Client, shape: dict[str, Any]) -> Page:
-    page = browser.new_page(**shape)
+def chart_page(chromium: Browser, base: str, client: Client, shape: dict[str, Any]) -> Page:
+    page = chromium.new_page(**shape)
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     sign_in(page, base)
@@ -87,10 +91,18 @@ def test_an_srs_of_13_is_drawn_inside_its_panel_and_the_legends_list_what_is_dra
     live_server: Any,
     clinician: User,
 ) -> None:
-    # clinician1's client with the fall to 13 and, at that session, a self-harm answer.
+    # clinician1's client with the fall to 13 and, at that session, a self-harm answer; the
+    # withdrawal recorded there, noticed then, marked and explored at the next session.
     forms = [(n, "srs", answers) for n, answers in enumerate(SRS, 1)]
     forms += [(n, "phq-9", phq9(2 if n == 3 else 0)) for n in range(1, len(SRS) + 1)]
+    forms += [(n, "wai-sr", answers) for n, answers in WAI.items()]
     client = client_of(clinician, "E-13", forms)
+    rupture = record_rupture(
+        episode=client.episodes.get(), session_number=3, rupture_type="withdrawal",
+        noticed_via="scores", user=clinician,
+    )  # fmt: skip
+    for step, session in (("noticed", 3), ("marked", 4), ("explored", 4)):
+        record_repair_step(rupture=rupture, step=step, session_number=session, user=clinician)
     SHOTS.mkdir(exist_ok=True)
     for name, shape in SHAPES.items():
         page = chart_page(browser, live_server.url, client, shape)
@@ -99,14 +111,17 @@ def test_an_srs_of_13_is_drawn_inside_its_panel_and_the_legends_list_what_is_dra
         assert plot["bottom"] - plot["top"] > 100, boxes  # the SRS panel, not an axis
         assert plot["left"] <= mark["left"] and mark["right"] <= plot["right"], (name, boxes)
         assert plot["top"] <= mark["top"] and mark["bottom"] <= plot["bottom"], (name, boxes)
-        # The SRS's legend: the drop and the return the scores suggest, no rupture type nor
-        # repair step (none recorded); the symptoms': the PHQ-9 and the self-harm answer (no
-        # GAD-7 filled); the SRS lines': their colours from 0 to 10.
+        # The SRS's legend: the drop and the return the scores suggest, the withdrawal and
+        # the repair steps recorded (no confrontation, nothing unclear); the symptoms': the
+        # PHQ-9 and the self-harm answer (no GAD-7 filled); the SRS lines': their colours
+        # from 0 to 10; the WAI-SR's: its two sessions.
         assert page.evaluate(LEGENDS) == [
-            ["drop (scores)", "return (scores)"],
+            ["drop (scores)", "return (scores)", "withdrawal", "repair step (N, M, E)"],
             ["PHQ-9", "self-harm answer"],
             ["0", "5", "10"],
+            ["S3", "S5"],
         ]
+        expect(page.locator("figcaption")).to_contain_text("N noticed, M marked")
         harm = page.locator('#chart [aria-label="self-harm answer (PHQ-9 item 9) at session 3"]')
         expect(harm).to_have_count(1)
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -90,7 +90,7 @@ def vega_spec(chart: ChartData) -> dict[str, Any]:
             # Legends below the plot in columns: a row of six labels runs off a phone.
             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260},
             # One width for every panel's left axis, so the sessions line up down the chart.
-            "axisY": {"minExtent": 84, "maxExtent": 84},
+            "axisY": {"minExtent": 72, "maxExtent": 72},
         },
     }
 
@@ -104,7 +104,9 @@ def session_axis(chart: ChartData, field: str = "session") -> dict[str, Any]:
         "type": "quantitative",
         "title": "Session",
         "scale": {"domain": [0.5, last + 0.5], "nice": False, "zero": False, "padding": EDGE},
+        # On a phone a long course's labels would overlap: some are left out, never the 1.
         "axis": {"values": session_ticks(last), "format": "d",
+                 "labelOverlap": "greedy", "labelSeparation": 6,
                  "description": f"Session axis, sessions 1 to {last}"},
     }  # fmt: skip
 
@@ -328,7 +330,7 @@ def srs_lines_panel(chart: ChartData) -> dict[str, Any]:
             "x2": {"field": "end"},
             "y": {"field": "line", "type": "nominal", "sort": list(names), "title": None},
             "color": {"field": "value", "type": "quantitative", "title": "Line (0-10)",
-                      "scale": LINE_SCALE, "legend": {"orient": "right", "gradientLength": 60}},
+                      "scale": LINE_SCALE, "legend": {"direction": "horizontal", "gradientLength": 120}},
             "description": SAID,
             "tooltip": [{"field": "session"}, {"field": "line"}, {"field": "value"}],
         },

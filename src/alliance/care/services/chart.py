@@ -250,15 +250,16 @@ def _full_signals(
     whole: bool,
 ) -> list[SignalRecord]:
     """The signals read in full: the timeline's (with what was recorded about them), the
-    urgent ones not acted on, the score-suggested ruptures and the WAI-SR guidance."""
-    wanted = {
+    urgent ones not acted on, the score-suggested ruptures and the latest WAI-SR guidance."""
+    wai = [(number, pk) for pk, (number, kind, _s, _a) in kinds.items() if kind == "wai_profile"]
+    wanted = {max(wai)[1]} if wai else set()
+    wanted |= {
         pk
         for pk, (_number, kind, severity, acknowledged) in kinds.items()
-        if kind in ("possible_rupture", "wai_profile")
-        or (severity == "urgent" and not acknowledged)
+        if kind == "possible_rupture" or (severity == "urgent" and not acknowledged)
     }
     sessions = [row.session_number for row in timeline]
-    signals = SignalRecord.objects.in_force().with_acknowledgement().filter(episode__client=client)
+    signals = SignalRecord.objects.in_force().filter(episode__client=client)
     if not whole:
         signals = signals.filter(Q(pk__in=wanted) | Q(session_number__in=sessions))
     found = list(signals)
@@ -269,6 +270,8 @@ def _full_signals(
         acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
     shown = set(sessions)
     for signal in found:
+        # As read light a moment ago (a signal raised since then: not yet acted on).
+        signal.acknowledged = signal.pk in kinds and kinds[signal.pk][3]
         if signal.session_number in shown:
             signal.records = acknowledgements.get(
                 (signal.session_number, signal.kind, signal.instrument), []
