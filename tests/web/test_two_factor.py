@@ -4,6 +4,7 @@ lock out with a clear message."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 
@@ -62,6 +63,7 @@ def test_every_page_waits_for_the_second_factor(clinician: User) -> None:
 
 def test_set_up_then_sign_in_with_a_code_or_a_recovery_code_once(clinician: User) -> None:
     browser = signed_in_with_password()
+    browser.get("/2fa/setup/")  # the secret to scan, shown to this browser
     wrong = browser.post("/2fa/setup/", {"token": "000000"})
     assert "That code is not right" in wrong.content.decode()
     assert not TOTPDevice.objects.get().confirmed
@@ -90,6 +92,38 @@ def test_set_up_then_sign_in_with_a_code_or_a_recovery_code_once(clinician: User
     after_throttle()
     next_code = {"token": code_for(device, drift=1), "next": "/"}
     assert third.post("/2fa/", next_code)["Location"] == "/"
+
+
+def key_shown(page: str) -> bytes:
+    """The secret a set-up page shows (as typed into an authenticator app)."""
+    [key] = re.findall(r"Key: <code>([A-Z2-7 ]+)</code>", page)
+    return base64.b32decode(key.replace(" ", ""))
+
+
+def code_from(key: bytes) -> dict[str, str]:
+    return {"token": f"{totp(key):06d}", "next": "/"}
+
+
+def test_each_set_up_shows_a_new_secret_never_shown_to_anyone_before(clinician: User) -> None:
+    first = signed_in_with_password()
+    shown_first = key_shown(first.get("/2fa/setup/").content.decode())
+    reloaded = key_shown(first.get("/2fa/setup/").content.decode())
+    assert reloaded != shown_first
+    # Someone else signed in with the password opens the set-up: a secret of their own, and
+    # the half-done one is gone, never shown again and no longer taken.
+    later = signed_in_with_password()
+    shown_later = key_shown(later.get("/2fa/setup/").content.decode())
+    assert shown_later not in (shown_first, reloaded)
+    assert [d.bin_key for d in TOTPDevice.objects.all()] == [shown_later]
+    replaced = first.post("/2fa/setup/", code_from(reloaded)).content.decode()
+    assert "The set-up code was replaced" in replaced
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
+    # The later visitor's own secret still sets up: the first browser's post made it a new
+    # one, so the later one starts again too, with its own.
+    retry = later.get("/2fa/setup/").content.decode()
+    done = later.post("/2fa/setup/", code_from(key_shown(retry)))
+    assert "recovery codes" in done.content.decode()
+    assert TOTPDevice.objects.get(confirmed=True).bin_key == key_shown(retry)
 
 
 def test_the_next_address_never_leaves_the_site(clinician: User) -> None:

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from alliance.care.models import Client, Organization, Rupture
+from alliance.care.services.admin import enrol_member
 from alliance.care.services.links import create_form_link
 from alliance.care.services.ruptures import record_rupture
 from alliance.care.services.sessions import start_session
@@ -51,6 +52,7 @@ class World:
     progress_token: str
     notification_pk: int
     fresh_session_pk: int
+    enrolment_token: str
 
 
 @pytest.fixture
@@ -89,9 +91,12 @@ def world(
         session=session, kind="self_harm_risk", cause="signal", recipient="duty",
         status="undeliverable", raised_at=now, due_at=now, next_attempt_at=now,
     )  # fmt: skip
+    # A member added but not yet enrolled, with their enrolment link.
+    newcomer = enrol_member(organization=organization, username="newcomer", role="clinician",
+                            by=admin)  # fmt: skip
     return World(
         client_with_history, session.pk, form.pk, signal.pk, rupture.pk, link.pk, token, people,
-        held.pk, progress_link.pk, progress_token, notification.pk, fresh.pk,
+        held.pk, progress_link.pk, progress_token, notification.pk, fresh.pk, newcomer.token,
     )  # fmt: skip
 
 
@@ -165,6 +170,21 @@ URLS: dict[str, tuple[str, Callable[[World], str], Expected]] = {
         "get", lambda w: f"/clients/{w.client.pk}/discharge/", PRIVATE | {"owner": 200, "*": 404}),
     "episode-begin": ("post", lambda w: f"/clients/{w.client.pk}/episodes/", OWNER_ONLY_POST),
     "client-transfer": ("get", lambda w: "/clients/transfer/", ADMIN_ONLY),
+    # The enrolment link is the key, as the form link is; the rest is the admin's, but for
+    # one's own password. A clinician who chose a password gets no new link (302: refused).
+    "enrol": ("get", lambda w: f"/enrol/{w.enrolment_token}/", {"*": 200}),
+    "password-change": ("get", lambda w: "/account/password/", PRIVATE | {"*": 200}),
+    "member-deactivate": (
+        "get", lambda w: f"/members/{w.users['owner'].pk}/deactivate/", ADMIN_ONLY),
+    "member-enrolment": (
+        "post", lambda w: f"/members/{w.users['owner'].pk}/enrolment/",
+        PRIVATE | {"admin": 302, "*": 404}),
+    "member-unlock": (
+        "post", lambda w: f"/members/{w.users['owner'].pk}/unlock/",
+        PRIVATE | {"admin": 302, "*": 404}),
+    "member-second-factor": (
+        "post", lambda w: f"/members/{w.users['owner'].pk}/second-factor/",
+        PRIVATE | {"admin": 302, "*": 404}),
     "notification-send-again": (
         "post", lambda w: f"/notifications/{w.notification_pk}/send-again/",
         PRIVATE | {"admin": 302, "*": 404}),
@@ -218,7 +238,8 @@ def test_each_url_answers_each_visitor_as_classified(name: str, world: World) ->
 
 # Pages that answer without a second factor: public ones and the sign-out. (The check page
 # sends someone with no factor yet to the set-up, as every other page does.)
-WITHOUT_SECOND_FACTOR = {"health", "logout", "two-factor-setup", "respond", "progress-page"}
+WITHOUT_SECOND_FACTOR = {"health", "logout", "two-factor-setup", "respond", "progress-page",
+                         "enrol"}  # fmt: skip
 
 
 @pytest.mark.two_factor

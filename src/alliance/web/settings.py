@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "alliance.safety",
     "alliance.notify",
     "alliance.progress",
+    "alliance.enrol",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -28,9 +28,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from alliance.audit.trail import record
 
-# The client-link and progress-link pages are public (the link is the key) and never need a
-# staff factor.
-OPEN_PATHS = ("/2fa/", "/logout/", "/health/", "/f/", "/p/")
+# The client-link, progress-link and enrolment pages are public (the link is the key) and
+# never need a staff factor.
+OPEN_PATHS = ("/2fa/", "/logout/", "/health/", "/f/", "/p/", "/enrol/")
 RECOVERY_CODES = 10
 
 
@@ -75,20 +75,39 @@ def _next(request: HttpRequest) -> str:
     return reverse("caseload")
 
 
+# The authenticator being set up in this browser session: its id, never its key.
+SETUP_DEVICE = "two-factor-setup-device"
+
+
+def _fresh_device(request: HttpRequest, user: Any) -> TOTPDevice:
+    """A new authenticator with a new secret, for this visitor alone. Any unconfirmed one
+    (a set-up left half-way, here or in another browser) is deleted first: its secret was
+    shown once, to whoever opened that page, and is never shown or accepted again."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    request.session[SETUP_DEVICE] = device.pk
+    return device
+
+
 @never_cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user_has_device(user):
         return redirect("two-factor-verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     error = ""
     if request.method == "POST":
-        if device.verify_token(request.POST.get("token", "").strip()):
+        # The code must be for the secret shown in this browser session; a post without one
+        # (the set-up restarted elsewhere meanwhile) gets a new secret to scan.
+        shown = request.session.get(SETUP_DEVICE)
+        device = TOTPDevice.objects.filter(pk=shown, user=user, confirmed=False).first()
+        if device is None:
+            device = _fresh_device(request, user)
+            error = "The set-up code was replaced. Scan this new code and enter the code it shows."
+        elif device.verify_token(request.POST.get("token", "").strip()):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            del request.session[SETUP_DEVICE]
             recovery = StaticDevice.objects.create(user=user, name="recovery codes")
             codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
             StaticToken.objects.bulk_create(StaticToken(device=recovery, token=c) for c in codes)
@@ -99,10 +118,13 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             # Shown once, here; stored by django-otp to check them (see SECURITY.md).
             return render(request, "registration/recovery_codes.html",
                           {"codes": codes, "next": _next(request)})  # fmt: skip
-        record("sign_in_failed", user, object_type="user",
-               organization_id=_organization_id(request),
-               detail="second factor set-up code")  # fmt: skip
-        error = "That code is not right. Check the time on your phone and try the new code."
+        else:
+            record("sign_in_failed", user, object_type="user",
+                   organization_id=_organization_id(request),
+                   detail="second factor set-up code")  # fmt: skip
+            error = "That code is not right. Check the time on your phone and try the new code."
+    else:
+        device = _fresh_device(request, user)
     key = base64.b32encode(device.bin_key).decode()
     context = {
         "qr": segno.make(device.config_url, error="m").svg_inline(scale=4, title="Set-up code"),

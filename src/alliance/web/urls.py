@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path
 
-from alliance.web import signin, two_factor
+from alliance.web import enrolment, signin, two_factor
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -19,6 +19,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("2fa/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
     path("2fa/", two_factor.two_factor_verify, name="two-factor-verify"),
+    # A new member chooses their own password here (the link is the key), then the 2FA set-up.
+    path("enrol/<str:token>/", enrolment.enrol, name="enrol"),
+    path("account/password/", enrolment.change_password, name="password-change"),
     path("", include("alliance.respond.urls")),
     path("", include("alliance.safety.urls")),
     path("", include("alliance.notify.urls")),
