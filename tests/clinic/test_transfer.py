@@ -100,12 +100,16 @@ def test_an_admin_of_another_organization_moves_nothing_here(
 ) -> None:
     elsewhere = Organization.objects.create(name="Other", slug="other")
     other_admin = member("admin-elsewhere", elsewhere, "admin")
-    member("clinician-elsewhere", elsewhere, "clinician")
-    response = signed_in(other_admin).post(
-        "/clients/transfer/", {"client": urgent_client.pk, "to": colleague.pk}
-    )
-    assert response.status_code == 404
-    assert Client.objects.get(pk=urgent_client.pk).clinician_id != colleague.pk
+    theirs = member("clinician-elsewhere", elsewhere, "clinician")
+    browser = signed_in(other_admin)
+    # Org's clinician is not of their organization: no such member.
+    posted = {"client": urgent_client.pk, "to": colleague.pk}
+    assert browser.post("/clients/transfer/", posted).status_code == 404
+    # Their own clinician, Org's client: no such client there.
+    posted = {"client": urgent_client.pk, "to": theirs.pk}
+    page = browser.post("/clients/transfer/", posted, follow=True).content.decode()
+    assert "there is no such client in this organization" in page
+    assert Client.objects.get(pk=urgent_client.pk).clinician_id == urgent_client.clinician_id
 
 
 def test_a_move_it_cannot_read_is_said(urgent_client: Client, admin: User) -> None:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from alliance.care.services.episodes import (
 from alliance.care.services.transfer import (
     TransferError,
     clinicians_of,
+    organization_client,
     transfer_client,
     transfer_list,
 )
@@ -88,11 +89,11 @@ def client_transfer(request: MemberRequest) -> HttpResponse:
         if client_id is None or clinician_id is None:
             messages.error(request, "Choose a client and the clinician to move them to.")
         else:
-            client = get_object_or_404(organization.clients.all(), pk=client_id)
+            to_clinician = org_member(request, clinician_id)
             try:
+                client = organization_client(organization, client_id)
                 transfer_client(organization=organization, client=client,
-                                to_clinician=org_member(request, clinician_id),
-                                by=request.user)  # fmt: skip
+                                to_clinician=to_clinician, by=request.user)  # fmt: skip
             except TransferError as exc:
                 messages.error(request, exc.message)
             else:

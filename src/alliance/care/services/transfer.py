@@ -22,7 +22,15 @@ from ..models import Client, Membership, Organization
 
 
 class TransferError(DomainError):
-    """Codes: not_a_clinician, inactive, same_clinician, not_in_organization."""
+    """Codes: no_such_client, not_a_clinician, inactive, same_clinician, not_in_organization."""
+
+
+def organization_client(organization: Organization, pk: int) -> Client:
+    """A client of the organization, through the organization: any other is no client."""
+    client = organization.clients.filter(pk=pk).first()
+    if client is None:
+        raise TransferError("no_such_client", "there is no such client in this organization")
+    return client
 
 
 def transfer_client(
