@@ -110,8 +110,8 @@ def record_for_client(action: str, obj: Any, client: Any, **kwargs: Any) -> Audi
 
 
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is the client's to forge. Behind a proxy,
-    # the proxy must set REMOTE_ADDR (see SECURITY.md).
+    # REMOTE_ADDR, as alliance.web.proxy.TrustedProxyMiddleware left it: the client's address
+    # given by a trusted proxy, or the peer's own; no forwarded-for header reaches this.
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
