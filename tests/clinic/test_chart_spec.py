@@ -172,18 +172,29 @@ def test_every_panel_shares_one_session_axis_from_session_1(clinician: User) -> 
 def test_the_srs_lines_view_shows_which_line_was_low_at_each_session(clinician: User) -> None:
     forms = [(1, "srs", srs(9.5)), (2, "srs", SRS_13), (3, "srs", {"1": 9, "2": 9, "3": 6, "4": 9})]
     lines = panel(spec_of(client_of(clinician, "A-lines", forms)), "SRS by line")
-    cells = lines["data"]["values"]
-    assert len(cells) == 12
-    assert [c["line"] for c in cells[:4]] == ["Relationship", "Goals", "Approach", "Overall"]
-    # Session 1: all four alike, so none is the lowest.
-    assert [(c["session"], c["line"]) for c in cells if c.get("low")] == [
-        (2, "Relationship"), (3, "Approach")
+    # One datum a session with its four lines, and the lowest named where one is lowest
+    # (session 1: all four alike).
+    assert lines["data"]["values"] == [
+        {"session": 1, "Relationship": 9.5, "Goals": 9.5, "Approach": 9.5, "Overall": 9.5},
+        {"session": 2, "Relationship": 2.5, "Goals": 3.5, "Approach": 3.0, "Overall": 4.0,
+         "low": "Relationship"},
+        {"session": 3, "Relationship": 9.0, "Goals": 9.0, "Approach": 6.0, "Overall": 9.0,
+         "low": "Approach"},
     ]  # fmt: skip
-    assert [c["value"] for c in cells if c["session"] == 2] == [2.5, 3.5, 3.0, 4.0]
-    # Each cell's words for a screen reader, worked out in the browser from its data.
-    said = [t for t in lines["transform"] if t["as"] == "said"]
-    assert len(said) == 1 and "', the lowest line'" in said[0]["calculate"]
+    # Unfolded in the browser into a cell a line, in the definition's order, each with its
+    # words for a screen reader.
+    fold, start, end, said = lines["transform"]
+    assert fold == {"fold": ["Relationship", "Goals", "Approach", "Overall"],
+                    "as": ["line", "value"]}  # fmt: skip
+    assert lines["encoding"]["y"]["sort"] == fold["fold"]
+    # A cell spans its session's width on the shared session axis.
+    assert (start["as"], end["as"]) == ("start", "end") and lines["encoding"]["x2"] == {
+        "field": "end"
+    }
+    assert "datum.session - 0.5" in start["calculate"] and "+ 0.5" in end["calculate"]
+    assert said["as"] == "said" and "', the lowest line'" in said["calculate"]
     assert lines["encoding"]["description"] == {"field": "said", "type": "nominal"}
+    assert lines["encoding"]["color"]["field"] == "value" and lines["mark"]["clip"] is True
 
 
 def test_every_mark_has_words_and_no_layer_is_empty(clinician: User) -> None:

@@ -124,6 +124,11 @@ def test_an_srs_of_13_is_drawn_inside_its_panel_and_the_legends_list_what_is_dra
         expect(page.locator("figcaption")).to_contain_text("N noticed, M marked")
         harm = page.locator('#chart [aria-label="self-harm answer (PHQ-9 item 9) at session 3"]')
         expect(harm).to_have_count(1)
+        # The SRS lines: a cell a line and session, the lowest of session 3 said so.
+        cells = page.locator("#chart path[aria-label*=' of 10 at session ']")
+        expect(cells).to_have_count(4 * len(SRS))
+        low = '#chart [aria-label="Relationship 2.5 of 10 at session 3, the lowest line"]'
+        expect(page.locator(low)).to_have_count(1)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= shape["viewport"]["width"]
         size = "x".join(str(v) for v in shape["viewport"].values())

@@ -299,38 +299,39 @@ def symptom_panel(chart: ChartData, names: tuple[str, ...]) -> dict[str, Any]:
 
 def srs_lines_panel(chart: ChartData) -> dict[str, Any]:
     """The SRS's four lines session by session, darker where a line was rated lower: which
-    part of the session (the relationship, the goals, the approach, overall) fell short."""
+    part of the session (the relationship, the goals, the approach, overall) fell short.
+    One datum a session, unfolded into its four cells in the browser."""
     names = chart.srs_line_names
-    cells = []
+    sessions = []
     for row in chart.rows:
-        if not row.srs_lines:
-            continue
-        lowest = min(row.srs_lines)
-        for name, value in zip(names, row.srs_lines, strict=True):
-            cell = {"session": row.session_number, "line": name, "value": value}
-            if value == lowest and value < max(row.srs_lines):
-                cell["low"] = True  # the session's lowest line, said so
-            cells.append(cell)
-    x = session_axis(chart, "start")
+        if row.srs_lines:
+            session: dict[str, Any] = {"session": row.session_number}
+            session |= dict(zip(names, row.srs_lines, strict=True))
+            lowest = min(row.srs_lines)
+            if lowest < max(row.srs_lines):  # the session's lowest line, said so
+                session["low"] = names[row.srs_lines.index(lowest)]
+            sessions.append(session)
+    key = {"field": "value", "type": "quantitative", "title": "Line (0-10)", "scale": LINE_SCALE,
+           "legend": {"direction": "horizontal", "gradientLength": 120}}  # fmt: skip
     return {
         "title": {"text": "SRS by line", "subtitle": "each line 0-10; darker: rated lower"},
         "height": 16 * len(names),
         "width": "container",
         "view": {"stroke": "#dddddd"},  # the frame of a strip that is white where all is well
-        "data": {"values": cells},
+        "data": {"values": sessions},
         "transform": [
+            {"fold": list(names), "as": ["line", "value"]},
             {"calculate": "datum.session - 0.5", "as": "start"},
             {"calculate": "datum.session + 0.5", "as": "end"},
             *said(f"datum.line + ' ' + {number('value')} + ' of 10 at session ' + datum.session"
-                  " + (datum.low ? ', the lowest line' : '')"),
+                  " + (datum.line === datum.low ? ', the lowest line' : '')"),
         ],
         "mark": {"type": "rect", "clip": True},
         "encoding": {
-            "x": x,
+            "x": session_axis(chart, "start"),
             "x2": {"field": "end"},
             "y": {"field": "line", "type": "nominal", "sort": list(names), "title": None},
-            "color": {"field": "value", "type": "quantitative", "title": "Line (0-10)",
-                      "scale": LINE_SCALE, "legend": {"direction": "horizontal", "gradientLength": 120}},
+            "color": key,
             "description": SAID,
             "tooltip": [{"field": "session"}, {"field": "line"}, {"field": "value"}],
         },

@@ -7,8 +7,8 @@ session, the WAI-SR profile, the expected-response bands and the cutoffs and ran
 drawn (the Vega-Lite spec) is the clinic app's business.
 
 A long course has hundreds of signals; the page shows the full text of only those in its
-timeline (the latest sessions and any safety signal not yet acted on), so every other signal
-is read as its session, kind and severity alone.
+timeline (the latest sessions and any safety signal not yet acted on), so the others are read
+light: which sessions have any, and the few the chart and the banners need one by one.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class SessionRow:
     # A self-harm answer at this session: its safety signal (raised by the score's flag) or
     # a held answer.
     self_harm: bool = False
-    # Every signal's kind (read light); `signals`: the full records, for the timeline's rows.
-    signal_kinds: list[str] = field(default_factory=list)
+    # Whether any signal was raised here (read light); `signals`: the full records, read for
+    # the timeline's rows only.
+    has_signals: bool = False
     signals: list[SignalRecord] = field(default_factory=list)
     # What the clinician recorded at this session: ruptures, repair steps, outcomes.
     ruptures: list[Rupture] = field(default_factory=list)
@@ -68,7 +69,7 @@ class SessionRow:
 
     @property
     def has_events(self) -> bool:
-        return bool(self.signal_kinds or self.ruptures or self.steps or self.outcomes)
+        return self.has_signals or bool(self.ruptures or self.steps or self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         .values_list("number", "held_on")
     }
     wai_forms = _attach_forms(client, rows)
-    kinds = _attach_signal_kinds(client, rows)
+    light = _read_signals_light(client, rows)
     ruptures = _attach_ruptures(client, rows)
     ordered = [rows[n] for n in sorted(rows)]
     # Only the instruments this client fills: a narrow table reads on a phone.
@@ -131,8 +132,8 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
     for row in ordered:
         row.held_label = f"{row.held_on.day} {months[row.held_on.month]}"
         row.cells = [_shown(row.totals.get(name)) for name in columns]
-    timeline, hidden = _timeline_rows(ordered, kinds, whole=whole_timeline)
-    signals = _full_signals(client, rows, timeline, kinds, whole=whole_timeline)
+    timeline, hidden = _timeline_rows(ordered, light, whole=whole_timeline)
+    signals = _full_signals(client, rows, timeline, light, whole=whole_timeline)
     urgent_open = [s for s in signals if s.severity == "urgent" and not s.acknowledged]
     wai = [s for s in signals if s.kind == "wai_profile"]
     srs = get_definition("srs")
@@ -204,30 +205,42 @@ def _attach_forms(client: Client, rows: dict[int, SessionRow]) -> list[list[WaiB
 
 # A signal read light: its session, kind, severity and whether it was acted on.
 Light = tuple[int, str, str, bool]
+# What a note names a signal by: session, kind, instrument.
+SignalKey = tuple[int, str, str]
+# The kinds read light one by one (the rest only as "this session has signals").
+NOTABLE = ("possible_rupture", "wai_profile", SELF_HARM)
 
 
-def _attach_signal_kinds(client: Client, rows: dict[int, SessionRow]) -> dict[int, Light]:
-    """Every signal in force, read light, by id; each row gets its signals' kinds, and a
-    self-harm answer (PHQ-9 item 9 at or above its cutoff) its mark."""
+@dataclass
+class _Signals:
+    notable: dict[int, Light]  # by id: the urgent ones, the score-suggested ruptures, ...
+    acted_on: set[SignalKey]
+
+
+def _read_signals_light(client: Client, rows: dict[int, SessionRow]) -> _Signals:
+    """The signals in force, read light: which sessions have any, and the notable ones one
+    by one; a self-harm answer (PHQ-9 item 9 at or above its cutoff) marks its session."""
     acted_on = set(
         SignalAcknowledgement.objects.filter(episode__client=client).values_list(
             "session_number", "kind", "instrument"
         )
     )
-    kinds = {}
-    light = SignalRecord.objects.in_force().filter(episode__client=client)
-    for pk, number, kind, severity, instrument in light.values_list(
-        "pk", "session_number", "kind", "severity", "instrument"
-    ):
-        kinds[pk] = (number, kind, severity, (number, kind, instrument) in acted_on)
+    in_force = SignalRecord.objects.in_force().filter(episode__client=client)
+    for number in in_force.order_by().values_list("session_number", flat=True).distinct():
         if number in rows:
-            rows[number].signal_kinds.append(kind)
+            rows[number].has_signals = True
+    notable = {}
+    for pk, number, kind, severity, instrument in in_force.filter(
+        Q(kind__in=NOTABLE) | Q(severity="urgent")
+    ).values_list("pk", "session_number", "kind", "severity", "instrument"):
+        notable[pk] = (number, kind, severity, (number, kind, instrument) in acted_on)
+        if number in rows:
             rows[number].self_harm |= kind == SELF_HARM
-    return kinds
+    return _Signals(notable, acted_on)
 
 
 def _timeline_rows(
-    rows: list[SessionRow], kinds: dict[int, Light], *, whole: bool
+    rows: list[SessionRow], signals: _Signals, *, whole: bool
 ) -> tuple[list[SessionRow], int]:
     """The timeline's sessions: the latest ones and any session with a safety signal not yet
     acted on (or every session with events, when asked)."""
@@ -235,7 +248,7 @@ def _timeline_rows(
     if whole:
         return with_events, 0
     recent = {row.session_number for row in rows[-TIMELINE_RECENT:]}
-    urgent = {number for number, _kind, severity, acted in kinds.values()
+    urgent = {number for number, _kind, severity, acted in signals.notable.values()
               if severity == "urgent" and not acted}  # fmt: skip
     shown = [row for row in with_events if row.session_number in recent | urgent]
     return shown, len(with_events) - len(shown)
@@ -245,17 +258,18 @@ def _full_signals(
     client: Client,
     rows: dict[int, SessionRow],
     timeline: list[SessionRow],
-    kinds: dict[int, Light],
+    light: _Signals,
     *,
     whole: bool,
 ) -> list[SignalRecord]:
     """The signals read in full: the timeline's (with what was recorded about them), the
     urgent ones not acted on, the score-suggested ruptures and the latest WAI-SR guidance."""
-    wai = [(number, pk) for pk, (number, kind, _s, _a) in kinds.items() if kind == "wai_profile"]
+    notable = light.notable.items()
+    wai = [(number, pk) for pk, (number, kind, _s, _a) in notable if kind == "wai_profile"]
     wanted = {max(wai)[1]} if wai else set()
     wanted |= {
         pk
-        for pk, (_number, kind, severity, acknowledged) in kinds.items()
+        for pk, (_number, kind, severity, acknowledged) in notable
         if kind == "possible_rupture" or (severity == "urgent" and not acknowledged)
     }
     sessions = [row.session_number for row in timeline]
@@ -263,19 +277,17 @@ def _full_signals(
     if not whole:
         signals = signals.filter(Q(pk__in=wanted) | Q(session_number__in=sessions))
     found = list(signals)
-    acknowledgements: dict[tuple[int, str, str], list[SignalAcknowledgement]] = {}
+    acknowledgements: dict[SignalKey, list[SignalAcknowledgement]] = {}
     for ack in SignalAcknowledgement.objects.filter(
         episode__client=client, session_number__in=sessions
     ).select_related("recorded_by"):
         acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
     shown = set(sessions)
     for signal in found:
-        # As read light a moment ago (a signal raised since then: not yet acted on).
-        signal.acknowledged = signal.pk in kinds and kinds[signal.pk][3]
+        key = (signal.session_number, signal.kind, signal.instrument)
+        signal.acknowledged = key in light.acted_on
         if signal.session_number in shown:
-            signal.records = acknowledgements.get(
-                (signal.session_number, signal.kind, signal.instrument), []
-            )
+            signal.records = acknowledgements.get(key, [])
             rows[signal.session_number].signals.append(signal)
     return found
 
