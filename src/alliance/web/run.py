@@ -20,6 +20,7 @@ import os
 import secrets
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -258,15 +259,42 @@ def run_serve(host: str, port: int, workers: int | None = None) -> int:
     return 0
 
 
+def demo_data_dir() -> Path:
+    """`demo` inside the data folder (ALLIANCE_DATA_DIR, or the user's data folder); a
+    folder already named `demo` is used as it is, so running the demo twice keeps one."""
+    from alliance.measures.site import data_dir
+
+    base = data_dir()
+    folder = base if base.name == "demo" else base / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def run_demo(host: str, port: int, password: str | None, workers: int | None = None) -> int:
     count = checked_workers(workers)
+    # The demo keeps its own data folder (a `demo` folder inside the data folder), so it
+    # never opens an install's real database by accident.
+    folder = demo_data_dir()
+    os.environ["ALLIANCE_DATA_DIR"] = str(folder)
     # The demo's shared, printed password is for looking around, not for real records:
-    # two-factor sign-in is relaxed for it (never in production, see settings).
+    # two-factor sign-in is relaxed for it (never in production, see settings), and only on
+    # a database that holds nothing but the demo's own organization and logins.
     os.environ["ALLIANCE_RELAX_MFA"] = "demo"
     setup_django()
     check_cache()
     migrate()
-    from alliance.care.services.demo import DEMO_USERS, create_demo
+    from alliance.care.services.demo import DEMO_USERS, create_demo, foreign_records
+
+    foreign = foreign_records()
+    if foreign:
+        print(
+            f"alliance demo: error: the database holds {foreign}, which the demo did not "
+            "create; the demo relaxes two-factor sign-in, so it runs only on a database of "
+            "its own (unset DATABASE_URL, or point it at an empty database)",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Demo data folder: {folder}")
 
     password = password or secrets.token_urlsafe(9)
     clients = create_demo(password=password)

@@ -37,6 +37,20 @@ DEMO_USERS = (
 )
 
 
+def foreign_records() -> str:
+    """What the database holds besides the demo's own organization and logins, in words
+    ("" when nothing): the demo must not relax sign-in on a database it did not create."""
+    others = Organization.objects.exclude(slug="demo").count()
+    names = {username for username, _role in DEMO_USERS}
+    accounts = get_user_model().objects.exclude(username__in=names).count()
+    found = []
+    if others:
+        found.append(f"{others} other organization{'s' if others != 1 else ''}")
+    if accounts:
+        found.append(f"{accounts} other account{'s' if accounts != 1 else ''}")
+    return " and ".join(found)
+
+
 def create_demo(*, password: str, clients_per_clinician: int = 40, seed: int = 2026) -> int:
     """Create (or reset the passwords of) the demo organization; return its client count."""
     organization, loaded = _create_demo(
