@@ -350,3 +350,51 @@ def test_it_builds_each_score_from_units_as_scoring_does(instrument: str) -> Non
         built.append(score_units(scale, units))
         scored.append(score(instrument, answers))
     assert len(built) == 300 and built == scored
+
+
+def form(client: str, session: int, instrument: str, values: list[object], **extra: str) -> str:
+    date = extra.get("date", f"2026-03-{session:02d}")
+    who = extra.get("respondent", "")
+    return "".join(
+        f"{client},{session},{date},{instrument},{n},{v},T1,{who}\n"
+        for n, v in enumerate(values, start=1)
+    )
+
+
+HEADER = "client_id,session,date,instrument,item,value,clinician_id,respondent\n"
+
+
+def test_it_reads_an_empty_caseload_as_the_row_path_does(
+    tmp_path: Path, columns_only: set[str]
+) -> None:
+    rows_json, rows_said, columns_json, columns_said = compare(write(tmp_path, HEADER))
+    assert json.loads(columns_json)["summary"]["clients"] == 0
+    assert columns_json == rows_json and columns_said == rows_said
+
+
+def test_it_reads_every_instrument_and_odd_clients_as_the_row_path_does(
+    tmp_path: Path, columns_only: set[str]
+) -> None:
+    """Every instrument (the 36-item WAI too), a therapist's WAI-SR-T beside the client's, a
+    PHQ-9 with its supplementary item, an endorsed item 9, a client id beyond ASCII, a client
+    whose every row is bad, and one whose rows come by instrument, not by session."""
+    wai = [4, 5, 3, 6, 2, 7, 1] * 5 + [4]
+    phq9 = [1, 2, 1, 2, 1, 2, 1, 1, 2]
+    body = (
+        "".join(form("Zoë", s, "srs", [9.1, 8.2, 7.3, 10 - s]) for s in (1, 2, 3))
+        + form("Zoë", 2, "wai", wai)
+        + form("Zoë", 2, "wai-sr", [3, 4, 2, 5, 3, 4, 2, 5, 3, 4, 2, 5])
+        + form("Zoë", 2, "wai-sr-t", [5] * 12, respondent="therapist")
+        + "".join(form("Zoë", s, "gad-7", [3, 2, 3, 2, 3 - s // 2, 2, 1]) for s in (1, 2, 3))
+        + "".join(form("Zoë", s, "ors", [2.5 + s, 3.1, 4.2, 5.3]) for s in (1, 2, 3))
+        + "".join(form("B", s, "phq-9", [*phq9, 3]) for s in (3, 1, 2))
+        + "".join(form("B", s, "srs", [8, 8, 8, 8]) for s in (2, 3, 1))
+        + form("C", 1, "srs", ["x", "y", "z", "w"])
+        + "".join(form("D", s, "phq-9", [3] * 9) for s in (1, 2, 3, 4))
+    )
+    rows_json, rows_said, columns_json, columns_said = compare(write(tmp_path, HEADER + body))
+    out = json.loads(columns_json)
+    assert [c["client_id"] for c in out["clients"]] == ["Zoë", "B", "C", "D"]
+    assert out["summary"]["signals"]["self_harm_risk"]["clients"] == 2
+    assert columns_json == rows_json and columns_said == rows_said
+    assert columns_only == {"C"}  # only the client with bad rows needed the row reader

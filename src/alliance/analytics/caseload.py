@@ -130,14 +130,17 @@ def alliance_outcomes(outcomes: Sequence[ClientOutcome]) -> dict[str, dict[str, 
 
 def _partial_r(x: np.ndarray, y: np.ndarray, covariate: np.ndarray) -> tuple[float, int] | None:
     """r of x and y after removing what the covariate predicts of each (OLS residuals)."""
-    import statsmodels.api as sm
     from scipy import stats
+
+    # The modules themselves, not statsmodels.api, which loads much besides.
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
 
     if np.ptp(covariate) == 0:
         return None
-    design = sm.add_constant(covariate)
-    rx = sm.OLS(x, design).fit().resid
-    ry = sm.OLS(y, design).fit().resid
+    design = add_constant(covariate)
+    rx = OLS(x, design).fit().resid
+    ry = OLS(y, design).fit().resid
     if np.ptp(rx) < 1e-12 or np.ptp(ry) < 1e-12:
         return None
     with warnings.catch_warnings():

@@ -33,9 +33,12 @@ class ClientCourse:
     client_id: str
     clinician_id: str | None
     courses: Mapping[str, Course]  # each symptom measure given twice or more
+    outcomes: tuple[MonitoringConfig, dict[str, InstrumentOutcome]] | None = None  # worked out
 
     def outcome(self, config: MonitoringConfig) -> EpisodeOutcome:
         """`monitoring.outcomes.episode_outcome` of the client's episode."""
+        if self.outcomes is not None and self.outcomes[0] is config:
+            return joint_outcome(self.client_id, self.outcomes[1])
         return joint_outcome(self.client_id, instrument_outcomes(self.courses, config))
 
 
@@ -90,11 +93,10 @@ class ChunkFigures:
         ends = {name: (len(s), s[0][1], s[-1][1]) for name, s in scores.items()
                 if s and name in OUTCOME_MEASURES}  # fmt: skip
         courses = {name: (len(s), s[0], s[-1]) for name, s in scores.items() if len(s) >= 2}
-        judged = None
-        for name in JUDGED_ON:
-            if len(scores.get(name, ())) >= 2:
-                judged = course_outcome(name, *courses[name], config)
-                break
+        outcomes = instrument_outcomes(courses, config)
+        # As `early_warning.judged_outcome`: the first of JUDGED_ON given twice or more.
+        judged_on = next((name for name in JUDGED_ON if name in courses), None)
+        judged = outcomes.get(judged_on) if judged_on is not None else None
         counts = ClientCounts(
             sessions=len(held),
             sessions_with_srs=len(srs),
@@ -102,4 +104,4 @@ class ChunkFigures:
             outcome=outcome_of(client_id, clinician_id, early, ends),
             judged=judged,
         )
-        return counts, ClientCourse(client_id, clinician_id, courses)
+        return counts, ClientCourse(client_id, clinician_id, courses, (config, outcomes))

@@ -72,6 +72,8 @@ class ChunkSignals:
     ) -> None:
         self.config, self.models = config, models
         self.series = {name: Series(table, clients) for name, table in tables.items()}
+        self.thresholds = {name: config.reliable_change_for(name) for name in SYMPTOM_INSTRUMENTS}
+        self.better_high = {name: higher_is_better(name) for name in SYMPTOM_INSTRUMENTS}
         srs = self.series.get("srs")
         self.srs: SrsColumns | None = (
             srs_columns(srs.table, srs.bounds, config) if srs is not None else None
@@ -162,7 +164,7 @@ class ChunkSignals:
         if at == len(candidates) or candidates[at] >= stop:
             return []
         config = self.config
-        better_high = higher_is_better(series.name)
+        better_high = self.better_high[series.name]
         first = known_total(series.sessions[start], series.name, series.totals[start])
         signals: list[Signal] = []
         warned, fired = False, -2
@@ -200,7 +202,7 @@ class ChunkSignals:
             if series is None:
                 continue
             start, stop = series.span(client)
-            threshold = config.reliable_change_for(series.name)
+            threshold = self.thresholds[series.name]
             cut = bisect.bisect_right(series.sessions, session, start, stop)
             recent = series.totals[max(start, cut - config.divergence_window) : cut]
             if start == stop or threshold is None or len(recent) < config.divergence_window:

@@ -143,9 +143,10 @@ class ReferenceSampler:
             self.freedom[half] += len(changes) - 1
 
     def reference(self) -> CrossFittedReference:
-        return CrossFittedReference((self._half(0), self._half(1)))
+        return CrossFittedReference((self.half_reference(0), self.half_reference(1)))
 
-    def _half(self, half: int) -> Reference:
+    def half_reference(self, half: int) -> Reference:
+        """The reference fitted on one half's sample."""
         trajectories = {
             name: fit_trajectory(name, sample, self.config)
             for name, sample in self.samples[half].items()

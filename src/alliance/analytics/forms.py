@@ -76,6 +76,7 @@ class _Reading:
     flags: tuple[tuple[str, int | None, str, float], ...]  # name, item place, comparison, cutoff
     bands: tuple[tuple[float, float, str], ...]
     higher_is_better: bool
+    reversed_items: bool
 
 
 @cache
@@ -88,6 +89,7 @@ def _reading(name: str, _generation: int) -> _Reading:
                      d.cutoffs[f.cutoff]) for f in d.flags),
         bands=tuple((b.min, b.max, b.label) for b in d.bands),
         higher_is_better=d.higher_is_better,
+        reversed_items=bool(d.reverse_items),
     )  # fmt: skip
 
 
@@ -96,12 +98,14 @@ def score_units(scale: Scale, units: list[int]) -> Score:
     (-1: a supplementary item not given), step for step as scoring does."""
     reading = _reading(scale.name, generation())
     low, high, unit = scale.low, scale.high, scale.unit
-    keyed = [low + high - u if r else u for u, r in zip(units, scale.reverse, strict=False)]
+    keyed = units[: scale.scored]
+    if reading.reversed_items:
+        keyed = [low + high - u if r else u for u, r in zip(keyed, scale.reverse, strict=True)]
     total = _as_number(sum(keyed), unit)
     subscales: dict[str, int | float] = {}
     means: dict[str, float] = {}
     for name, places in reading.subscales:
-        subtotal = sum(keyed[k] for k in places)
+        subtotal = sum([keyed[k] for k in places])
         subscales[name] = _as_number(subtotal, unit)
         means[name] = round(subtotal / unit / len(places), 2)
     flags = tuple(
@@ -112,7 +116,12 @@ def score_units(scale: Scale, units: list[int]) -> Score:
     best_end = high if reading.higher_is_better else low
     ids = scale.item_ids
     lowest = () if worst == best_end else tuple(ids[k] for k, v in enumerate(keyed) if v == worst)
-    answers = {ids[k]: _as_number(u, unit) for k, u in enumerate(units) if u >= 0}
+    given = zip(ids, units, strict=True)
+    if unit == 1:
+        answers: dict[str, int | float] = {item: u for item, u in given if u >= 0}
+    else:
+        digits = len(str(unit)) - 1
+        answers = {item: round(u / unit, digits) for item, u in given if u >= 0}
     return Score(
         instrument=scale.name,
         total=total,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,13 +39,18 @@ from .column_fields import Bools, Ints
 from .forms import Table
 
 
-def known_total(
-    session: int, instrument: str, total: float, respondent: str = "client"
-) -> ScoredAdministration:
-    """A form known by its total alone, for the rules that read nothing else of it (a drop,
-    a slide, a rupture, a change, not on track, divergence)."""
-    known = Score(instrument, total, {}, {}, None, (), (), {})
-    return ScoredAdministration(session, instrument, known, respondent)  # type: ignore[arg-type]
+def known_total(session: int, instrument: str, total: float) -> ScoredAdministration:
+    """A client's form known by its total alone, for the rules that read nothing else of it
+    (a drop, a slide, a rupture, a change, not on track, divergence)."""
+    known = _KNOWN.get((instrument, total))
+    if known is None:
+        if len(_KNOWN) > 100_000:  # totals repeat; a long file must not grow this without end
+            _KNOWN.clear()
+        known = _KNOWN[instrument, total] = Score(instrument, total, {}, {}, None, (), (), {})
+    return ScoredAdministration(session, instrument, known)
+
+
+_KNOWN: dict[tuple[str, float], Score] = {}
 
 
 def positions(client: Ints) -> Ints:
@@ -81,7 +86,6 @@ class SrsColumns:
     perfect: set[int]
     slide_candidates: set[int]
     rupture_clients: set[int]
-    _cursor: int = field(default=0)
 
     def signals(self, client: int, pooled_sd: float | None) -> list[Signal]:
         """The client's alliance signals then ruptures, as `monitor_episode` lists them."""
@@ -92,6 +96,7 @@ class SrsColumns:
         found: list[Signal] = []
         low_warned = False
         config = self.config
+        slid: tuple[int, list[ScoredAdministration] | None] = (-1, None)  # the last slide seen
         events, at = self.events, bisect.bisect_left(self.events, start)
         while at < len(events) and events[at] < stop:
             i = events[at]
@@ -101,9 +106,9 @@ class SrsColumns:
             if self.drop[i]:
                 found.append(_drop(known.form(i - 1), known.form(i), config))
             if not self.concern[i]:
-                answers = self._scored(i) if self._low_items(i) else None
-                if answers is not None:
-                    found.append(_item_low(answers, self._low_items(i), config))
+                low_items = self._low_items(i)
+                if low_items:
+                    found.append(_item_low(self._scored(i), low_items, config))
             if i in self.perfect:
                 found.append(_perfect_streak(known.form(i), config.perfect_streak_sessions))
             run = self.low_run[i]
@@ -116,13 +121,15 @@ class SrsColumns:
                 # `_slide` looks no further back than `decline_lookback` ratings.
                 back = config.decline_lookback
                 slide = _slide(known.stretch(max(start, i + 1 - back), i + 1), config)
-                before = (
-                    _slide(known.stretch(max(start, i - back), i), config)
-                    if i - 1 in self.slide_candidates
-                    else None
-                )
+                if i - 1 not in self.slide_candidates:
+                    before = None
+                elif slid[0] == i - 1:
+                    before = slid[1]
+                else:
+                    before = _slide(known.stretch(max(start, i - back), i), config)
                 if slide is not None and before is None:
                     found.append(_decline(slide, config))
+                slid = (i, slide)
         if client in self.rupture_clients:
             found += _ruptures(self.totals[start:stop], known, config, pooled_sd)
         return found
@@ -171,7 +178,7 @@ def srs_columns(table: Table, bounds: list[int], config: MonitoringConfig) -> Sr
     adjacent = later & (table.session == np.roll(table.session, 1) + 1)
     perfect = run_lengths(table.total >= SRS_PERFECT, adjacent) == config.perfect_streak_sessions
     low_run = run_lengths(concern, later)
-    slides = _slide_candidates(units, unit, place, config)
+    slides = _slide_candidates(units, table.session, unit, place, config)
     events = concern | drop | low_item | perfect | (low_run >= config.sustained_low_sessions)
     return SrsColumns(
         table=table,
@@ -189,22 +196,29 @@ def srs_columns(table: Table, bounds: list[int], config: MonitoringConfig) -> Sr
     )
 
 
-def _slide_candidates(units: Ints, unit: int, place: Ints, config: MonitoringConfig) -> Bools:
-    """Where a slide may end today (`alliance_rules._slide` decides, with its trend): some
-    start within `decline_lookback` ratings, at least `decline_window` back, that is the
-    highest of the stretch from it to today, today the lowest, a fall from it reaching the
-    threshold and no single step that large. The same tests as `_slide`'s, in units."""
+def _slide_candidates(
+    units: Ints, sessions: Ints, unit: int, place: Ints, config: MonitoringConfig
+) -> Bools:
+    """Where a slide may end today (`alliance_rules._slide` decides): some start within
+    `decline_lookback` ratings, at least `decline_window` back, that is the highest of the
+    stretch from it to today, today the lowest, a fall from it reaching the threshold, no
+    single step that large, and a trend that does not rise. `_slide`'s tests, in units (the
+    trend's sign from whole numbers: a tie counts, as rounding might tip it)."""
     window, lookback = config.decline_window, config.decline_lookback
     threshold = decline_threshold(config)
     n = len(units)
-    padded = np.concatenate([np.zeros(lookback, dtype=np.int64), units])
+    pad = np.zeros(lookback, dtype=np.int64)
+    padded, when = np.concatenate([pad, units]), np.concatenate([pad, sessions])
     highest, lowest, steepest = units.copy(), units.copy(), np.full(n, np.iinfo(np.int64).min)
+    sum_x, sum_y, sum_xy = sessions.copy(), units.copy(), sessions * units
     later = units
     found = np.zeros(n, dtype=bool)
     for k in range(1, lookback):
         start = padded[lookback - k : lookback - k + n]  # the rating k back
+        x = when[lookback - k : lookback - k + n]
         steepest = np.maximum(steepest, start - later)
         highest, lowest, later = np.maximum(highest, start), np.minimum(lowest, start), start
+        sum_x, sum_y, sum_xy = sum_x + x, sum_y + start, sum_xy + x * start
         if k >= window - 1:
             found |= (
                 (place >= k)
@@ -212,6 +226,7 @@ def _slide_candidates(units: Ints, unit: int, place: Ints, config: MonitoringCon
                 & (units <= lowest)
                 & ((start - units) / unit >= threshold)
                 & (steepest / unit < threshold)
+                & ((k + 1) * sum_xy - sum_x * sum_y <= 0)
             )
     return found
 
@@ -230,12 +245,12 @@ def _rupture_clients(
     return set(np.unique(table.client[fell]).tolist())
 
 
-def _pstdev(history: list[float], level: float, enough: float) -> float:
-    """`statistics.pstdev(history, mu=level)`, or a figure that, like it, is at least
-    `enough` when the float estimate is clearly so (the exact one is slow, and only a
-    rupture's evidence shows it)."""
-    estimate = math.sqrt(sum((x - level) ** 2 for x in history) / len(history))
-    if estimate >= enough * (1 + 1e-9):
+def _pstdev(history: list[float], level: float, enough: float, below_before: bool) -> float:
+    """`statistics.pstdev(history, mu=level)` (exact, and slow), or its float estimate where
+    that decides the same: clearly `enough` or more (then no rupture), or clearly less while
+    a low stretch goes on (a rupture, but not a new one: no signal shows the figure)."""
+    estimate = math.sqrt(sum([(x - level) ** 2 for x in history]) / len(history))
+    if estimate >= enough * (1 + 1e-9) or (below_before and estimate <= enough * (1 - 1e-9)):
         return estimate
     return statistics.pstdev(history, mu=level)
 
@@ -272,7 +287,7 @@ def _ruptures(
         if drop >= config.rupture_min_drop and drop > config.rupture_sd * caseload_sd:
             if level_method:
                 if len(history) >= config.rupture_min_sessions:
-                    own = _pstdev(history, reference, drop / config.rupture_sd)
+                    own = _pstdev(history, reference, drop / config.rupture_sd, below_before)
             else:
                 own = _own_change_sd(known.stretch(known.start, known.start + index), ruptured,
                                      config)  # fmt: skip

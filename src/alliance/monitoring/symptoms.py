@@ -85,7 +85,7 @@ def change_signals_of(
     figures = _Figures(form(0), threshold, caseness, better_high)
     first_case = caseness is not None and is_case(first_total, caseness, better_high)
     signals: list[Signal] = []
-    was: dict[str, bool] = {}
+    was = (False, False, False)  # improvement, deterioration, recovery at the last score
     since: dict[str, int] = {}  # each status: the index where it was last reached
     reached: set[str] = set()
     best = 0
@@ -97,23 +97,23 @@ def change_signals_of(
         if improvement(totals[best], total, better_high) > 0:
             best = index
         now_case = caseness is not None and is_case(total, caseness, better_high)
-        status = {
-            "reliable_improvement": gain >= threshold,
-            "reliable_deterioration": -gain >= threshold,
-            "reliable_recovery": gain >= threshold and first_case and not now_case,
-        }
-        news: list[Signal] = []
-        if status["reliable_improvement"]:
+        improved = gain >= threshold
+        status = (improved, -gain >= threshold, improved and first_case and not now_case)
+        if improved:
             lapse_reported = False  # a gain held (again): a later loss is a new one
-        lost = _lost_gain(since, status, now_case)
-        fall = -improvement(totals[best], total, better_high)
-        if lost is not None and not lapse_reported and fall >= min_fall:
-            held = "reliable_recovery" if lost == "back_to_caseness" else "reliable_improvement"
-            news.append(_lost(figures, form(since[held]), held, lost, form(index), form(best),
-                              gain))  # fmt: skip
-            lapse_reported = True
-        for kind, now in status.items():
-            if now and not was.get(kind, False):
+        if status == was and not since:  # nothing reached yet, nothing new: the usual case
+            continue
+        news: list[Signal] = []
+        lost = _lost_gain(since, improved, now_case)
+        if lost is not None and not lapse_reported:
+            fall = -improvement(totals[best], total, better_high)
+            if fall >= min_fall:
+                held = "reliable_recovery" if lost == "back_to_caseness" else "reliable_improvement"
+                news.append(_lost(figures, form(since[held]), held, lost, form(index), form(best),
+                                  gain))  # fmt: skip
+                lapse_reported = True
+        for kind, now, before in zip(STATUSES, status, was, strict=True):
+            if now and not before:
                 since[kind] = index
                 news.append(_change(figures, kind, form(index), gain))
         for signal in news:
@@ -123,6 +123,9 @@ def change_signals_of(
             reached.add(signal.kind)
         was = status
     return signals
+
+
+STATUSES = ("reliable_improvement", "reliable_deterioration", "reliable_recovery")
 
 
 def improvement(first_total: float, total: float, better_high: bool) -> float:
@@ -158,9 +161,7 @@ class _Figures:
         return (below, at) if self.better_high else (at, below)
 
 
-def _lost_gain(
-    since: Mapping[str, object], status: dict[str, bool], now_case: bool
-) -> LostWay | None:
+def _lost_gain(since: Mapping[str, object], improved: bool, now_case: bool) -> LostWay | None:
     """How a gain reached earlier in the episode is lost at this score, if it is.
 
     A recovery is lost when the client is back in the clinical range (even while the gain is
@@ -170,7 +171,7 @@ def _lost_gain(
     """
     if "reliable_recovery" in since and now_case:
         return "back_to_caseness"
-    if "reliable_improvement" in since and not status["reliable_improvement"]:
+    if "reliable_improvement" in since and not improved:
         return "gain_no_longer_reliable"
     return None
 

@@ -102,13 +102,15 @@ def _fit_mixed(
     log_t: list[float],
     episodes: int,
 ) -> ExpectedTrajectory | None:
-    import statsmodels.api as sm  # heavy: load only when a model is fitted
+    # Heavy: loaded only when a model is fitted, and the module alone (statsmodels.api
+    # loads much besides).
+    from statsmodels.regression.mixed_linear_model import MixedLM
 
     x_intake = np.asarray(intake, dtype=float)
     x_log = np.asarray(log_t, dtype=float)
     exog = np.column_stack([np.ones_like(x_log), x_intake, x_log, x_intake * x_log])
     exog_re = np.column_stack([np.ones_like(x_log), x_log])
-    model = sm.MixedLM(np.asarray(y, dtype=float), exog, groups=np.asarray(groups),
+    model = MixedLM(np.asarray(y, dtype=float), exog, groups=np.asarray(groups),
                        exog_re=exog_re)  # fmt: skip
     with warnings.catch_warnings():
         # Boundary fits (a variance near zero) warn but still give usable predictions.
