@@ -51,3 +51,19 @@ def test_the_demo_refuses_a_real_database_in_its_folder(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     # The real install's own folder (the parent) was never given a database.
     assert not (tmp_path / "alliance.sqlite3").exists()
+
+
+def test_serve_in_production_refuses_to_start_without_an_audit_key(tmp_path: Path) -> None:
+    env_run = subprocess.run(
+        [ALLIANCE, "serve", "--port", "0"], capture_output=True, text=True, timeout=120,
+        env={k: v for k, v in os.environ.items()
+             if not k.startswith("ALLIANCE_") and k not in ("DATABASE_URL", "REDIS_URL")}
+        | {"ALLIANCE_DATA_DIR": str(tmp_path), "ALLIANCE_ENV": "production",
+           "ALLIANCE_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
+           "ALLIANCE_ALLOWED_HOSTS": "clinic.example.org",
+           "ALLIANCE_TRUSTED_PROXIES": "127.0.0.1", "ALLIANCE_BASE_URL": "https://clinic.example.org",
+           "ALLIANCE_EMAIL_CONSOLE": "allow", "ALLIANCE_TASK_WORKER": "off"},
+    )  # fmt: skip
+    assert env_run.returncode == 2, env_run.stderr
+    assert "ALLIANCE_AUDIT_KEY" in env_run.stderr and "Traceback" not in env_run.stderr
+    assert not (tmp_path / "alliance.sqlite3").exists()  # refused before migrating

@@ -247,9 +247,13 @@ def run_serve(host: str, port: int, workers: int | None = None) -> int:
     count = checked_workers(workers)
     setup_django()
     check_cache()
+    from alliance.audit.keys import audit_key
     from alliance.notify.worker import check_settings, worker_beside_server
     from alliance.web.proxy import check_behind_proxy
 
+    # Refused here, before anything is opened, rather than at every audited page: production
+    # without an audit key outside the database (AuditKeyError is a configuration error).
+    audit_key()
     check_settings()
     check_behind_proxy()
     check_durability()
