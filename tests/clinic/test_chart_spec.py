@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from alliance.care.models import Client
+from alliance.care.models import Client, HeldSelfHarmAnswer, Session
 from alliance.care.services.chart import client_chart
 from alliance.care.services.ruptures import record_repair_step, record_rupture
 from alliance.clinic.chart_spec import session_ticks, vega_spec
+from alliance.safety.services import acknowledge_held_answer
 
-from ..cast import client_of, phq9, srs
+from ..cast import client_of, phq9, signed_in, srs
 
 pytestmark = pytest.mark.django_db
 
@@ -215,8 +216,33 @@ def test_every_mark_has_words_and_no_layer_is_empty(clinician: User) -> None:
 
 
 def test_a_client_without_forms_has_no_chart(clinician: User) -> None:
-    from ..cast import signed_in
-
     client = client_of(clinician, "A-none")
-    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
+    browser = signed_in(clinician)
+    page = browser.get(f"/clients/{client.pk}/").content.decode()
     assert 'id="chart-spec"' not in page and "No forms yet: the chart starts" in page
+    # A session started, its forms not yet filled: still nothing to draw.
+    assert browser.post(f"/clients/{client.pk}/sessions/").status_code == 302
+    assert Session.objects.filter(episode__client=client).count() == 1
+    page = browser.get(f"/clients/{client.pk}/").content.decode()
+    assert 'id="chart-spec"' not in page and "No forms yet: the chart starts" in page
+
+
+def test_a_held_self_harm_answer_is_marked_and_stays_marked_once_acted_on(
+    clinician: User,
+) -> None:
+    # Session 2's form was refused as a whole; its self-harm answer was held.
+    client = client_of(clinician, "A-held", [(1, "phq-9", phq9(0)), (2, "srs", srs(9.0))])
+    session = Session.objects.get(episode__client=client, number=2)
+    held = HeldSelfHarmAnswer.objects.create(
+        session=session, instrument="phq-9", item="9", value=2, via="link"
+    )
+
+    def harm_sessions() -> list[int]:
+        symptoms = panel(spec_of(client), "Symptoms")
+        rules = [lay for lay in symptoms["layer"] if lay["mark"]["type"] == "rule"
+                 and "caseness" not in lay["data"]["values"][0]]  # fmt: skip
+        return [v["session"] for rule in rules for v in rule["data"]["values"]]
+
+    assert harm_sessions() == [2]
+    acknowledge_held_answer(held=held, action="safety", note="Safety plan made.", user=clinician)
+    assert harm_sessions() == [2]

@@ -26,7 +26,7 @@ from alliance.care.models import (
     SignalAcknowledgement,
 )
 from alliance.care.services.access import may_change
-from alliance.care.services.chart import ChartData, client_chart, mark_held_answers
+from alliance.care.services.chart import ChartData, client_chart
 from alliance.care.services.clients import open_episode
 from alliance.care.services.plans import describe_plan
 from alliance.care.services.ruptures import MARKERS
@@ -57,10 +57,9 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     client = visible_client(request, pk)
     chart = client_chart(client, whole_timeline=request.GET.get("timeline") == "all")
     held_answers = held_answer_rows(client_id=client.pk)
-    mark_held_answers(chart, {held.session_number for held in held_answers})
     record_for_client("read", client, client, detail="chart")
     context = {"client": client, "chart": chart,
-               "spec": vega_spec(chart) if chart.rows else None,
+               "spec": spec if (spec := vega_spec(chart))["vconcat"] else None,
                "step_letters": STEP_LETTERS if any(r.step_list for r in chart.ruptures) else "",
                "action_options": format_html_join("", '<option value="{}">{}</option>',
                                                   SignalAcknowledgement.Action.choices),

@@ -25,6 +25,7 @@ from alliance.measures import get_definition
 from ..models import (
     Administration,
     Client,
+    HeldSelfHarmAnswer,
     RepairStep,
     Rupture,
     Session,
@@ -225,6 +226,11 @@ def _read_signals_light(client: Client, rows: dict[int, SessionRow]) -> _Signals
             "session_number", "kind", "instrument"
         )
     )
+    # A self-harm answer held from a form refused as a whole is marked like a stored one,
+    # and stays marked once acted on, as a stored one's signal does.
+    held = HeldSelfHarmAnswer.objects.filter(session__episode__client=client)
+    for number in held.values_list("session__number", flat=True):
+        rows[number].self_harm = True
     in_force = SignalRecord.objects.in_force().filter(episode__client=client)
     for number in in_force.order_by().values_list("session_number", flat=True).distinct():
         if number in rows:
@@ -323,9 +329,3 @@ def _expected_bands(client: Client, rows: list[SessionRow]) -> list[dict[str, An
         series = [(r.session_number, r.totals[name]) for r in rows if name in r.totals]
         bands += expected_band(reference, name, series)
     return bands
-
-
-def mark_held_answers(chart: ChartData, sessions: set[int]) -> None:
-    """Self-harm answers held from forms refused as a whole: marked like stored ones."""
-    for row in chart.rows:
-        row.self_harm |= row.session_number in sessions
