@@ -128,3 +128,15 @@ def test_the_plan_page_sets_which_forms_come_at_the_start(
     session.episode.refresh_from_db()
     assert session.episode.measure_plan.start == ()
     assert GAD  # the GAD-7 answers stay unused here: the plan no longer gives it
+
+
+def test_a_discharged_client_starts_no_session_and_is_told_why(clinician: User) -> None:
+    from alliance.care.services.episodes import close_episode
+
+    client = client_of(clinician, "D-1", plan=PLAN)
+    close_episode(client=client, user=clinician)
+    answer = signed_in(clinician).post(f"/clients/{client.pk}/sessions/", follow=True)
+    assert answer.status_code == 200
+    assert not Session.objects.filter(episode__client=client).exists()
+    assert answer.redirect_chain[-1][0] == f"/clients/{client.pk}/#episodes"
+    assert "start a new episode to see them again" in answer.content.decode()

@@ -27,7 +27,7 @@ from alliance.care.services.administrations import SubmissionError, record_admin
 from alliance.care.services.due import due_instruments, outstanding_instruments
 from alliance.care.services.feedback import session_feedback
 from alliance.care.services.links import create_form_link, open_links, revoke_link
-from alliance.care.services.sessions import start_session
+from alliance.care.services.sessions import SessionError, start_session
 from alliance.care.services.signals import refresh_signals
 from alliance.errors import Problem
 from alliance.respond.kiosk_lock import open_kiosk
@@ -43,7 +43,11 @@ from .lookups import own_client, own_link, own_session
 @require_POST
 def session_start(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
-    session = start_session(client=client)
+    try:
+        session = start_session(client=client)
+    except SessionError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('client', args=[client.pk])}#episodes")
     return redirect("session", pk=session.pk)
 
 

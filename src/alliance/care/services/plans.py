@@ -19,6 +19,7 @@ from ..measure_plan import (
     Window,
 )
 from ..models import Episode
+from .caseload import refresh_attention
 
 DEFAULT_WINDOWS = "3-4, 8-10"
 WINDOW = re.compile(r"^\s*(\d{1,2})\s*(?:-\s*(\d{1,2}))?\s*$")
@@ -84,6 +85,8 @@ def update_measure_plan(
     with transaction.atomic():
         episode.save(update_fields=["measure_plan"])
         record_for_client("update", episode, episode.client, fields=["measure_plan"])
+        # The caseload's outcome column follows the plan's measures.
+        refresh_attention([episode.client_id])
     return episode
 
 

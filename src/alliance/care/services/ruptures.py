@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from alliance.audit.trail import record_for_client
@@ -100,7 +101,7 @@ def _settle_rupture_signals(rupture: Rupture, user: Any) -> None:
         SignalRecord.objects.in_force()
         .with_acknowledgement()
         .filter(episode=episode, session_number=rupture.session_number, kind="possible_rupture")
-        .filter(acknowledged=False)
+        .filter(Q(acknowledged=False))
     )
     for signal in open_signals:
         acknowledgement = SignalAcknowledgement.objects.create(
