@@ -60,7 +60,9 @@ def test_back_after_the_kiosk_shows_no_clinical_page(
     open_clinical_pages(tablet, live_server.url, client_pk)
     tablet.click("text=Hand this device to the client")
     expect(tablet.locator("h1")).to_have_text("After your session")
-    for text in back_through_history(tablet, 5):
+    seen = back_through_history(tablet, 5)
+    assert len(seen) == 5
+    for text in seen:  # loop checked: five pages, counted above
         assert "C-21" not in text and "clinician1" not in text
         assert "Caseload" not in text and "SRS" not in text.split("After your session")[0]
 
@@ -74,5 +76,7 @@ def test_back_after_signing_out_shows_no_clinical_page(
     open_clinical_pages(page, live_server.url, client_pk)
     page.click("button:has-text('Sign out')")
     expect(page.locator("input[name=username]")).to_be_visible()
-    for text in back_through_history(page, 4):
+    seen = back_through_history(page, 4)
+    assert len(seen) == 4
+    for text in seen:  # loop checked: four pages, counted above
         assert "C-21" not in text and "Start a session" not in text
