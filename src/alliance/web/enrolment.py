@@ -93,7 +93,9 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(f"{reverse('two-factor-setup')}?next=/")
     context = {"form": form, "username": member.get_username(),
                "organization": enrolment.organization.name}  # fmt: skip
-    return render(request, "registration/enrol.html", context, status=400 if form.errors else 200)
+    # 200 even with errors: Django logs every 4xx answer with its path, and this path holds a
+    # link that still works.
+    return render(request, "registration/enrol.html", context)
 
 
 def _closed(request: HttpRequest, message: str, status: int) -> HttpResponse:

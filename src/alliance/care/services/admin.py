@@ -176,10 +176,17 @@ def add_member(*, organization: Organization, username: str, role: str, password
 def set_active(*, organization: Organization, member: Any, active: bool, by: Any) -> None:
     if member.pk == by.pk:
         raise AdminError("own_account", "you cannot deactivate your own account")
-    member.is_active = active
-    member.save(update_fields=["is_active"])
-    record("update", member, object_type="user", organization_id=organization.pk,
-           fields=["is_active"], detail="reactivated" if active else "deactivated")  # fmt: skip
+    with transaction.atomic():
+        member.is_active = active
+        member.save(update_fields=["is_active"])
+        if not active:
+            # An enrolment link ends with the account for good: reactivating it does not
+            # revive a link that may have been passed on meanwhile.
+            Enrolment.objects.filter(
+                user=member, used_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=timezone.now())
+        record("update", member, object_type="user", organization_id=organization.pk,
+               fields=["is_active"], detail="reactivated" if active else "deactivated")  # fmt: skip
 
 
 def add_supervision(
