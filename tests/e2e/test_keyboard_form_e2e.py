@@ -128,8 +128,9 @@ def test_a_refused_page_opens_at_its_first_problem_with_the_focus_there(
     for index in range(4):
         phone.locator(".vas").nth(index).focus()
         phone.keyboard.press("End")
-    for field in [f"phq-9-{n}" for n in range(1, 10)] + [f"gad-7-{n}" for n in (1, 2, 4, 5, 6)]:
+    for field in [f"phq-9-{n}" for n in range(1, 9)] + [f"gad-7-{n}" for n in (1, 2, 4, 5, 6)]:
         phone.locator(f"input[name='{field}'][value='1']").check()
+    phone.locator("input[name='phq-9-9'][value='0']").check()  # no self-harm answer here
     # A browser that ignores `required` (or a client who gets past it) sends GAD-7 with two
     # questions unanswered: the server refuses, and the page opens at the first of them.
     phone.evaluate("document.querySelectorAll('[required]').forEach(i => i.required = false)")
@@ -145,4 +146,25 @@ def test_a_refused_page_opens_at_its_first_problem_with_the_focus_there(
     # What was entered is still there.
     expect(phone.locator("input[name='gad-7-1'][value='1']")).to_be_checked()
     expect(phone.locator(".vas").nth(3)).to_have_attribute("aria-valuetext", "10.0 out of 10")
+    assert not Administration.objects.exists()
+
+
+def test_a_refused_page_with_a_self_harm_answer_opens_at_the_crisis_resources(
+    browser: Browser,  # noqa: F811
+    live_server: Any,
+    link_path: str,
+) -> None:
+    phone = open_on_phone(browser, live_server.url + link_path)
+    for index in range(4):
+        phone.locator(".vas").nth(index).focus()
+        phone.keyboard.press("End")
+    for field in [f"phq-9-{n}" for n in range(1, 10)] + [f"gad-7-{n}" for n in (1, 2, 4, 5, 6)]:
+        phone.locator(f"input[name='{field}'][value='1']").check()  # question 9 answered 1
+    phone.evaluate("document.querySelectorAll('[required]').forEach(i => i.required = false)")
+    phone.locator("button.send").click()
+    # Where to get help comes first, in view and focused; the problems follow below it.
+    crisis = phone.locator(".crisis")
+    expect(crisis).to_be_focused()
+    expect(crisis).to_be_in_viewport()
+    expect(phone.locator("#problems")).to_contain_text("Nothing was sent yet")
     assert not Administration.objects.exists()

@@ -70,7 +70,8 @@ def test_a_wrong_setting_stops_the_start_in_one_line(
 
 def test_production_serve_refuses_to_start_with_email_going_nowhere(tmp_path: Path) -> None:
     production = {"ALLIANCE_ENV": "production", "ALLIANCE_ALLOWED_HOSTS": "clinic.example.org",
-                  "ALLIANCE_SECRET_KEY": secrets.token_urlsafe(60)}  # fmt: skip
+                  "ALLIANCE_SECRET_KEY": secrets.token_urlsafe(60),
+                  "ALLIANCE_AUDIT_KEY": secrets.token_urlsafe(48)}  # fmt: skip
     result = run(tmp_path, "serve", "--port", "9", **production)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "production sends urgent-signal notifications by email" in result.stderr
