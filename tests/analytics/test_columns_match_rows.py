@@ -16,7 +16,7 @@ import dataclasses
 import io
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from alliance.analytics.analyze_columns import columns_reference
 from alliance.analytics.cross_fit import AnyReference, reference_to_data
 from alliance.analytics.forms import scale_of, score_units
 from alliance.analytics.report import JsonReport
-from alliance.measures import score
+from alliance.measures import score, set_site_cutoffs
 from alliance.monitoring import MonitoringConfig
 from alliance.synthetic import generate_caseload, write_long_csv
 from alliance.synthetic_clinic import generate_clinic_caseload
@@ -398,3 +398,19 @@ def test_it_reads_every_instrument_and_odd_clients_as_the_row_path_does(
     assert out["summary"]["signals"]["self_harm_risk"]["clients"] == 2
     assert columns_json == rows_json and columns_said == rows_said
     assert columns_only == {"C"}  # only the client with bad rows needed the row reader
+
+
+@pytest.fixture
+def site_cutoffs() -> Iterator[None]:
+    """A site's own cutoffs, in force for one test."""
+    set_site_cutoffs({"srs": {"alliance_concern": 37.5}, "phq-9": {"caseness": 12.0}})
+    yield
+    set_site_cutoffs(None)
+
+
+def test_it_reads_with_a_sites_own_cutoffs_as_the_row_path_does(
+    tmp_path: Path, site_cutoffs: None, columns_only: set[str]
+) -> None:
+    path = write(tmp_path, text(caseload_rows("clean", 50, 13)))
+    rows_json, _, columns_json, _ = compare(path)
+    assert '"cutoff": 37.5' in columns_json and columns_json == rows_json

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from alliance.errors import DomainError
 from alliance.measures import definitions
 
 from . import column_fields as convert
@@ -46,13 +47,17 @@ from .file_rows import (
     Fields,
 )
 
-CHUNK_BYTES = 1 << 22
+CHUNK_BYTES = 1 << 21  # larger chunks leave the allocator holding more, not the run faster
 LONGEST_LINE = 100_000  # the csv module refuses a field over 131,072 characters
 BOM = b"\xef\xbb\xbf"
 
 
-class NotColumnar(Exception):
-    """The file needs the row reader; the message says why (for a reader of the code)."""
+class NotColumnar(DomainError):
+    """The file needs the row reader, which then reads it (and words any problem in it);
+    the message says why, for a reader of the code: no user ever sees it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("needs_the_row_reader", reason)
 
 
 @dataclass(frozen=True, slots=True)

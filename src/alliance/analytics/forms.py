@@ -180,20 +180,22 @@ def gather_forms(chunk: Chunk) -> Forms:
     owner = np.repeat(np.arange(clients), np.diff(chunk.bounds))
     slow = np.zeros(clients, dtype=bool)
     slow[owner[~chunk.plain]] = True
-    read: dict[str, tuple[Ints, Ints, Ints, Ints]] = {}
+    read: dict[str, _Read] = {}
     for code in np.unique(chunk.instrument[chunk.plain]).tolist():
         rows = np.flatnonzero((chunk.instrument == code) & ~slow[owner])
         read[names[code]] = _instrument(chunk, scale_of(names[code]), rows, owner, slow)
-    _check_dates(chunk, owner, slow)
+    _check_dates(list(read.values()), slow)
     tables = {}
-    for name, (rows, form_of, place, units) in read.items():
+    for name, found in read.items():
         scale = scale_of(name)
-        kept = ~slow[owner[rows]]
-        rows, form_of, place, units = rows[kept], form_of[kept], place[kept], units[kept]
-        forms, form_of = np.unique(form_of, return_inverse=True)
-        matrix = np.full((len(forms), len(scale.item_ids)), -1, dtype=np.int64)
-        matrix[form_of, place] = units
-        first = rows[np.searchsorted(form_of, np.arange(len(forms)))]
+        kept = ~slow[owner[found.rows]]
+        rows, form_of, place = found.rows[kept], found.form_of[kept], found.place[kept]
+        new = np.ones(len(rows), dtype=bool)
+        new[1:] = form_of[1:] != form_of[:-1]
+        form_of = np.cumsum(new) - 1
+        matrix = np.full((int(new.sum()), len(scale.item_ids)), -1, dtype=np.int64)
+        matrix[form_of, place] = found.units[kept]
+        first = rows[new]
         scored = matrix[:, : scale.scored]
         reverse = np.asarray(scale.reverse, dtype=bool)
         keyed = np.where(reverse, scale.low + scale.high - scored, scored)
@@ -204,11 +206,30 @@ def gather_forms(chunk: Chunk) -> Forms:
     return Forms(chunk, slow, tables)
 
 
+@dataclass(slots=True)
+class _Read:
+    """One instrument's rows of a chunk, by form (client, then session order)."""
+
+    rows: Ints
+    form_of: Ints
+    place: Ints
+    units: Ints
+    # Per form: its client and session, and the earliest and latest date on its rows (0 and
+    # NO_DATE when none has one).
+    client: Ints
+    session: Ints
+    earliest: Ints
+    latest: Ints
+
+
+NO_DATE = 99_999_999
+
+
 def _instrument(
     chunk: Chunk, scale: Scale, rows: Ints, owner: Ints, slow: npt.NDArray[np.bool_]
-) -> tuple[Ints, Ints, Ints, Ints]:
-    """One instrument's rows: each one's form (a number ordered by client then session),
-    item place and value in units; marks `slow` each client the row reader must read."""
+) -> _Read:
+    """One instrument's rows: each one's form, item place and value in units; marks `slow`
+    each client the row reader must read."""
     column = np.asarray(scale.column, dtype=np.int64)
     item = chunk.item[rows]
     place = np.where((item >= 0) & (item < len(column)), column[np.clip(item, 0, len(column) - 1)],
@@ -216,23 +237,33 @@ def _instrument(
     units, ok = _units(scale, chunk.mantissa[rows], chunk.decimals[rows], place)
     ok &= place >= 0
     slow[owner[rows[~ok]]] = True
-    # Forms in client, then session order; within a form the rows keep their file order.
-    order = np.lexsort((chunk.session[rows], owner[rows]))
-    rows, place, units = rows[order], place[order], units[order]
-    key_client, key_session = owner[rows], chunk.session[rows]
+    # Forms in client, then session order; within a form the rows keep their file order
+    # (a file sorted by client and session needs no sorting).
+    span = int(chunk.session.max(initial=0)) + 1
+    key = owner[rows] * span + chunk.session[rows]
+    if len(key) > 1 and np.any(key[1:] < key[:-1]):
+        order = np.argsort(key, kind="stable")
+        rows, place, units, key = rows[order], place[order], units[order], key[order]
     new = np.ones(len(rows), dtype=bool)
-    new[1:] = (key_client[1:] != key_client[:-1]) | (key_session[1:] != key_session[:-1])
+    new[1:] = key[1:] != key[:-1]
     form_of = np.cumsum(new) - 1
     # Items in ascending order, each once (the order `score` keeps them in, as the row path
     # passes them); every scored item present.
-    rising = np.ones(len(rows), dtype=bool)
-    rising[1:] = new[1:] | (place[1:] > place[:-1])
-    scored = np.bincount(form_of, weights=place < scale.scored, minlength=int(form_of[-1]) + 1
-                         if len(rows) else 0)  # fmt: skip
+    rising = new.copy()
+    rising[1:] |= place[1:] > place[:-1]
+    starts = np.flatnonzero(new)
+    scored = np.add.reduceat(place < scale.scored, starts) if len(rows) else np.zeros(0, int)
     whole = scored == scale.scored
-    bad = ~rising | ~whole[form_of]
-    slow[key_client[bad]] = True
-    return rows, form_of, place, units
+    client = owner[rows]
+    slow[client[~rising | ~whole[form_of]]] = True
+    date = chunk.date[rows]
+    if len(rows):
+        earliest = np.minimum.reduceat(np.where(date > 0, date, NO_DATE), starts)
+        latest = np.maximum.reduceat(date, starts)
+    else:
+        earliest = latest = np.zeros(0, dtype=np.int64)
+    return _Read(rows, form_of, place, units, client[starts], chunk.session[rows][starts],
+                 earliest, latest)  # fmt: skip
 
 
 def _units(
@@ -255,20 +286,32 @@ def _units(
 
 
 def _allowed(scale: Scale, units: Ints, place: Ints) -> npt.NDArray[np.bool_]:
+    """Whether each value is one of its item's points (by a look-up table per set of points)."""
     ok = np.zeros(len(units), dtype=bool)
+    by_points: dict[tuple[int, ...], list[int]] = {}
     for at, points in enumerate(scale.allowed):
         if points is not None:
-            ok |= (place == at) & np.isin(units, points)
+            by_points.setdefault(points, []).append(at)
+    for points, places in by_points.items():
+        table = np.zeros(max(points) + 2, dtype=bool)
+        table[list(points)] = True
+        fits = table[np.clip(units, 0, len(table) - 1)] & (units >= 0)
+        ok |= fits & np.isin(place, places)
     return ok
 
 
-def _check_dates(chunk: Chunk, owner: Ints, slow: npt.NDArray[np.bool_]) -> None:
+def _check_dates(read: list[_Read], slow: npt.NDArray[np.bool_]) -> None:
     """Marks `slow` a client with two dates for one session, or dates going backwards while
     the sessions go forwards (both are notes the row reader words)."""
-    rows = np.flatnonzero(~slow[owner] & (chunk.date > 0))
-    if not len(rows):
+    if not read:
         return
-    client, session, date = owner[rows], chunk.session[rows], chunk.date[rows]
+    client = np.concatenate([r.client for r in read])
+    session = np.concatenate([r.session for r in read])
+    earliest = np.concatenate([r.earliest for r in read])
+    latest = np.concatenate([r.latest for r in read])
+    dated = (latest > 0) & ~slow[client]
+    slow[client[dated & (earliest != latest)]] = True  # two dates within one form
+    client, session, date = client[dated], session[dated], latest[dated]
     order = np.lexsort((date, session, client))
     client, session, date = client[order], session[order], date[order]
     same_client = client[1:] == client[:-1]
