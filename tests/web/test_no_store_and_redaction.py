@@ -50,6 +50,7 @@ def test_a_static_file_keeps_its_own_caching(clinician: User) -> None:
         ("Not Found: /f/XzCvDlXkAo5ml6Rmw-KjViyWl5UM5DYFide5JVwVGpA/",
          "Not Found: /f/[redacted]/"),
         ("Gone: /p/abcDEF123_-xyz890/", "Gone: /p/[redacted]/"),
+        ("Not Found: /enrol/abcDEF123_-xyz890/", "Not Found: /enrol/[redacted]/"),
         ('kiosk state {"token": "AbCdEfGh12345678", "session": 4}',
          'kiosk state {"token": "[redacted]", "session": 4}'),
         ("GET /clients/12/ 200", "GET /clients/12/ 200"),

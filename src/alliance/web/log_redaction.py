@@ -1,5 +1,5 @@
-"""Link tokens never reach a log line. A client-link or progress-link token is the key to a
-client's forms or scores, so Django's own request logging ("Not Found: /f/<token>/"), the
+"""Link tokens never reach a log line. A client-link, progress-link or enrolment token is the
+key to a client's forms or scores, or to a member's account, so Django's own request logging ("Not Found: /f/<token>/"), the
 servers' logs and the app's own all pass through this filter on the way out."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import logging
 import re
 
 # The addresses that carry a token, and any token=… pair (a query or a message).
-_TOKEN_PATH = re.compile(r"(/[fp]/)[A-Za-z0-9_\-]{8,}")
+_TOKEN_PATH = re.compile(r"(/(?:[fp]|enrol)/)[A-Za-z0-9_\-]{8,}")
 _TOKEN_PAIR = re.compile(r"(token[\"']?\s*[=:]\s*[\"']?)[A-Za-z0-9_\-]{8,}", re.IGNORECASE)
 REDACTED = "[redacted]"
 
