@@ -1,6 +1,7 @@
 """Link tokens never reach a log line. A client-link, progress-link or enrolment token is the
-key to a client's forms or scores, or to a member's account, so Django's own request logging ("Not Found: /f/<token>/"), the
-servers' logs and the app's own all pass through this filter on the way out."""
+key to a client's forms or scores, or to a member's account, so Django's own request logging
+("Not Found: /f/<token>/"), the servers' logs and the app's own all pass through this filter
+on the way out."""
 
 from __future__ import annotations
 
