@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Q
 from django.utils.dates import MONTHS_3
 
 from alliance.measures import get_definition
 
+from ..labels import signal_label
 from ..models import (
     Administration,
     Client,
@@ -46,6 +47,22 @@ WAI_FORMS_DRAWN = 4
 NO_VALUE = "\N{EN DASH}"
 
 
+class SignalCard(TypedDict):
+    """A signal as the page shows it, read as values, not as a model: the timeline of a
+    long course holds many."""
+
+    pk: int
+    session_number: int
+    kind: str
+    instrument: str
+    severity: str
+    label: str
+    explanation: str
+    suggested_action: str
+    acknowledged: bool
+    records: list[SignalAcknowledgement]  # what was recorded about it (timeline rows only)
+
+
 @dataclass
 class SessionRow:
     session_number: int
@@ -59,7 +76,7 @@ class SessionRow:
     # Whether any signal was raised here (read light); `signals`: the full records, read for
     # the timeline's rows only.
     has_signals: bool = False
-    signals: list[SignalRecord] = field(default_factory=list)
+    signals: list[SignalCard] = field(default_factory=list)
     # What the clinician recorded at this session: ruptures, repair steps, outcomes.
     ruptures: list[Rupture] = field(default_factory=list)
     steps: list[RepairStep] = field(default_factory=list)
@@ -94,10 +111,10 @@ class ScoreRupture:
 class ChartData:
     columns: tuple[str, ...]
     rows: list[SessionRow]
-    urgent_open: list[SignalRecord]
+    urgent_open: list[SignalCard]
     ruptures: list[Rupture]
     score_ruptures: list[ScoreRupture]
-    wai_guidance: SignalRecord | None
+    wai_guidance: SignalCard | None
     wai_profile: list[WaiBar]
     wai_forms: int  # how many WAI-SR forms there are (the profile draws the latest few)
     # Expected-response bands: {"measure", "session", "expected", "low", "high"} per point.
@@ -135,15 +152,15 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         row.cells = [_shown(row.totals.get(name)) for name in columns]
     timeline, hidden = _timeline_rows(ordered, light, whole=whole_timeline)
     signals = _full_signals(client, rows, timeline, light, whole=whole_timeline)
-    urgent_open = [s for s in signals if s.severity == "urgent" and not s.acknowledged]
-    wai = [s for s in signals if s.kind == "wai_profile"]
+    urgent_open = [s for s in signals if s["severity"] == "urgent" and not s["acknowledged"]]
+    wai = [s for s in signals if s["kind"] == "wai_profile"]
     srs = get_definition("srs")
     return ChartData(
         columns=columns,
         rows=ordered,
         urgent_open=urgent_open,
         ruptures=ruptures,
-        score_ruptures=[_score_rupture(s) for s in signals if s.kind == "possible_rupture"],
+        score_ruptures=_score_ruptures(client),
         # The latest WAI-SR profile's formulation guidance, shown under the chart's profile.
         wai_guidance=wai[-1] if wai else None,
         wai_profile=[bar for bars in wai_forms[-WAI_FORMS_DRAWN:] for bar in bars],
@@ -163,10 +180,13 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
     )
 
 
-def _score_rupture(signal: SignalRecord) -> ScoreRupture:
-    evidence = signal.evidence
-    return ScoreRupture(signal.session_number, evidence["srs_total"],
-                        evidence.get("repair_session"), evidence.get("repair_total"))  # fmt: skip
+def _score_ruptures(client: Client) -> list[ScoreRupture]:
+    drops = SignalRecord.objects.in_force().filter(episode__client=client, kind="possible_rupture")
+    return [
+        ScoreRupture(number, evidence["srs_total"], evidence.get("repair_session"),
+                     evidence.get("repair_total"))
+        for number, evidence in drops.values_list("session_number", "evidence")
+    ]  # fmt: skip
 
 
 def _ranges() -> dict[str, tuple[float, float]]:
@@ -267,22 +287,30 @@ def _full_signals(
     light: _Signals,
     *,
     whole: bool,
-) -> list[SignalRecord]:
+) -> list[SignalCard]:
     """The signals read in full: the timeline's (with what was recorded about them), the
-    urgent ones not acted on, the score-suggested ruptures and the latest WAI-SR guidance."""
+    urgent ones not acted on and the latest WAI-SR guidance."""
     notable = light.notable.items()
     wai = [(number, pk) for pk, (number, kind, _s, _a) in notable if kind == "wai_profile"]
     wanted = {max(wai)[1]} if wai else set()
     wanted |= {
         pk
-        for pk, (_number, kind, severity, acknowledged) in notable
-        if kind == "possible_rupture" or (severity == "urgent" and not acknowledged)
+        for pk, (_number, _kind, severity, acknowledged) in notable
+        if severity == "urgent" and not acknowledged
     }
     sessions = [row.session_number for row in timeline]
     signals = SignalRecord.objects.in_force().filter(episode__client=client)
     if not whole:
         signals = signals.filter(Q(pk__in=wanted) | Q(session_number__in=sessions))
-    found = list(signals)
+    found = [
+        SignalCard(pk=pk, session_number=number, kind=kind, instrument=instrument,
+                   severity=severity, label=signal_label(kind), explanation=explanation,
+                   suggested_action=action, acknowledged=(number, kind, instrument) in
+                   light.acted_on, records=[])
+        for pk, number, kind, instrument, severity, explanation, action in signals.values_list(
+            "pk", "session_number", "kind", "instrument", "severity", "explanation",
+            "suggested_action")
+    ]  # fmt: skip
     acknowledgements: dict[SignalKey, list[SignalAcknowledgement]] = {}
     for ack in SignalAcknowledgement.objects.filter(
         episode__client=client, session_number__in=sessions
@@ -290,11 +318,10 @@ def _full_signals(
         acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
     shown = set(sessions)
     for signal in found:
-        key = (signal.session_number, signal.kind, signal.instrument)
-        signal.acknowledged = key in light.acted_on
-        if signal.session_number in shown:
-            signal.records = acknowledgements.get(key, [])
-            rows[signal.session_number].signals.append(signal)
+        if signal["session_number"] in shown:
+            key = (signal["session_number"], signal["kind"], signal["instrument"])
+            signal["records"] = acknowledgements.get(key, [])
+            rows[signal["session_number"]].signals.append(signal)
     return found
 
 
