@@ -17,7 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from django.db.models import Q
+from django.db.models import Case, JSONField, Q, When
+from django.db.models.fields.json import KeyTransform
 from django.utils.dates import MONTHS_3
 
 from alliance.measures import get_definition
@@ -160,7 +161,7 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         rows=ordered,
         urgent_open=urgent_open,
         ruptures=ruptures,
-        score_ruptures=_score_ruptures(client),
+        score_ruptures=light.score_ruptures,
         # The latest WAI-SR profile's formulation guidance, shown under the chart's profile.
         wai_guidance=wai[-1] if wai else None,
         wai_profile=[bar for bars in wai_forms[-WAI_FORMS_DRAWN:] for bar in bars],
@@ -178,15 +179,6 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         timeline=timeline,
         timeline_hidden=hidden,
     )
-
-
-def _score_ruptures(client: Client) -> list[ScoreRupture]:
-    drops = SignalRecord.objects.in_force().filter(episode__client=client, kind="possible_rupture")
-    return [
-        ScoreRupture(number, evidence["srs_total"], evidence.get("repair_session"),
-                     evidence.get("repair_total"))
-        for number, evidence in drops.values_list("session_number", "evidence")
-    ]  # fmt: skip
 
 
 def _ranges() -> dict[str, tuple[float, float]]:
@@ -208,20 +200,34 @@ def _shown(value: float | None) -> str:
 
 def _attach_forms(client: Client, rows: dict[int, SessionRow]) -> list[list[WaiBar]]:
     """Each session's totals and SRS lines; returns the WAI-SR profiles in session order.
-    Only the parts of a stored score the chart draws are read (a whole score a form, on a
-    long course, costs more than the rest of the page's data)."""
+    Only the parts of a stored score the chart draws are read, in the one query (a whole
+    score a form, on a long course, costs more than the rest of the page's data)."""
     forms = Administration.objects.filter(session__episode__client=client, amended_by__isnull=True)
-    for number, instrument, total in forms.values_list("session__number", "instrument", "total"):
-        rows[number].totals[instrument] = total
+    forms = forms.annotate(
+        srs_answers=_part_of("srs", "answers"), wai_means=_part_of("wai-sr", "subscale_means")
+    )
     srs_items = get_definition("srs").item_ids
-    srs = forms.filter(instrument="srs").values_list("session__number", "score__answers")
-    for number, answers in srs:
-        rows[number].srs_lines = tuple(float(answers[item]) for item in srs_items)
-    wai = forms.filter(instrument="wai-sr").values_list("session__number", "score__subscale_means")
-    return [
-        [WaiBar(f"S{number}", name.capitalize(), mean) for name, mean in means.items()]
-        for number, means in sorted(wai, key=lambda pair: pair[0])
-    ]
+    # In the definition's order (PostgreSQL keeps a JSON object's keys in an order of its own).
+    subscales = [subscale.id for subscale in get_definition("wai-sr").subscales]
+    wai = []
+    for number, instrument, total, answers, means in forms.values_list(
+        "session__number", "instrument", "total", "srs_answers", "wai_means"
+    ):
+        row = rows[number]
+        row.totals[instrument] = total
+        if answers is not None:
+            row.srs_lines = tuple(float(answers[item]) for item in srs_items)
+        if means is not None:
+            bars = [WaiBar(f"S{number}", name.capitalize(), means[name]) for name in subscales]
+            wai.append((number, bars))
+    return [bars for _number, bars in sorted(wai, key=lambda pair: pair[0])]
+
+
+def _part_of(instrument: str, key: str) -> Case:
+    """One key of the stored score, for the forms of one instrument (NULL for the others)."""
+    return Case(
+        When(instrument=instrument, then=KeyTransform(key, "score")), output_field=JSONField()
+    )
 
 
 # A signal read light: its session, kind, severity and whether it was acted on.
@@ -236,6 +242,7 @@ NOTABLE = ("possible_rupture", "wai_profile", SELF_HARM)
 class _Signals:
     notable: dict[int, Light]  # by id: the urgent ones, the score-suggested ruptures, ...
     acted_on: set[SignalKey]
+    score_ruptures: list[ScoreRupture]
 
 
 def _read_signals_light(client: Client, rows: dict[int, SessionRow]) -> _Signals:
@@ -255,14 +262,21 @@ def _read_signals_light(client: Client, rows: dict[int, SessionRow]) -> _Signals
     for number in in_force.order_by().values_list("session_number", flat=True).distinct():
         if number in rows:
             rows[number].has_signals = True
-    notable = {}
-    for pk, number, kind, severity, instrument in in_force.filter(
-        Q(kind__in=NOTABLE) | Q(severity="urgent")
-    ).values_list("pk", "session_number", "kind", "severity", "instrument"):
+    notable, drops = {}, []
+    # A drop's evidence (the totals before and after) is read for the drops alone.
+    evidence = Case(When(kind="possible_rupture", then="evidence"), output_field=JSONField())
+    for pk, number, kind, severity, instrument, drop in (
+        in_force.filter(Q(kind__in=NOTABLE) | Q(severity="urgent"))
+        .annotate(drop=evidence)
+        .values_list("pk", "session_number", "kind", "severity", "instrument", "drop")
+    ):
         notable[pk] = (number, kind, severity, (number, kind, instrument) in acted_on)
         if number in rows:
             rows[number].self_harm |= kind == SELF_HARM
-    return _Signals(notable, acted_on)
+        if drop is not None:
+            drops.append(ScoreRupture(number, drop["srs_total"], drop.get("repair_session"),
+                                      drop.get("repair_total")))  # fmt: skip
+    return _Signals(notable, acted_on, drops)
 
 
 def _timeline_rows(
