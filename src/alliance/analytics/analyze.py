@@ -1,14 +1,15 @@
 """`alliance analyze`: a long-format caseload file in, signals per client and a summary out.
 
-`analyze_file` reads a file in columns (`analyze_columns`), at about the speed of reading
-it; `analyze_rows` is the row path, the definition of the analysis, which the columns must
-match to the last word (tests/analytics/test_columns_match_rows.py). The row path reads a
-file whose shape needs the csv module's judgement, and every file under `strict`.
+`analyze_file` reads a file in columns (`analyze_columns`): the work per row done in arrays,
+three to four times faster than the row path on a million rows (bench/bench_analyze.py).
+`analyze_rows` is the row path, the definition of the analysis, which the columns must match
+to the last word (tests/analytics/test_columns_match_rows.py); it reads a file whose shape
+needs the csv module's judgement, and every file under `strict`.
 
 The row path: two passes, each one client at a time. The first draws a seeded random sample
 of clients from the whole file for each half of the caseload (split by a stable hash of
-client_id) and fits a reference on each; the second monitors every client against the OTHER half's
-reference, so no client is judged by a model fitted with their own data. With a saved
+client_id) and fits a reference on each; the second monitors every client against the OTHER
+half's reference, so no client is judged by a model fitted with their own data. With a saved
 reference the first pass is skipped. Memory is that of one client, the samples, and a few
 numbers per client for the summary, whatever the length of the file.
 

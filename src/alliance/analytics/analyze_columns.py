@@ -1,4 +1,4 @@
-"""`alliance analyze` in columns: the same analysis as the row path, at the speed of reading.
+"""`alliance analyze` in columns: the same analysis as the row path, the work per row in arrays.
 
 Two passes, as the row path's, but the file is read once. The first reads it a chunk of
 whole clients at a time (`columns`), scores each chunk's forms per instrument in arrays
