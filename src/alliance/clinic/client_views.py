@@ -28,6 +28,7 @@ from alliance.care.models import (
 from alliance.care.services.access import may_change
 from alliance.care.services.chart import ChartData, client_chart
 from alliance.care.services.clients import open_episode
+from alliance.care.services.episode_summary import episode_history
 from alliance.care.services.plans import describe_plan
 from alliance.care.services.ruptures import MARKERS
 from alliance.safety.services import held_answer_rows
@@ -75,6 +76,7 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     context |= _rupture_choices(chart)
     episode = open_episode(client)
     context["plan"] = describe_plan(episode.measure_plan) if episode else None
+    context["episodes"] = episode_history(client)
     return render(request, "clinic/client.html", context)
 
 

@@ -27,6 +27,7 @@ from ..labels import signal_label
 from ..models import (
     Administration,
     Client,
+    Episode,
     HeldSelfHarmAnswer,
     RepairStep,
     Rupture,
@@ -34,6 +35,7 @@ from ..models import (
     SignalAcknowledgement,
     SignalRecord,
 )
+from .clients import current_episode
 from .reference import client_reference, expected_band
 from .ruptures import MARKER_LABELS
 
@@ -134,15 +136,18 @@ class ChartData:
 
 def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
     """The client's sessions with their totals, signals and what the clinician recorded."""
+    # The current course of treatment (the open episode, else the latest ended): a returning
+    # client's sessions are numbered from 1 again, and two courses never share a row.
+    episode = current_episode(client)
     rows: dict[int, SessionRow] = {
         number: SessionRow(number, held_on)
-        for number, held_on in Session.objects.filter(episode__client=client)
+        for number, held_on in Session.objects.filter(episode=episode)
         .order_by("number")
         .values_list("number", "held_on")
     }
-    wai_forms = _attach_forms(client, rows)
-    light = _read_signals_light(client, rows)
-    ruptures = _attach_ruptures(client, rows)
+    wai_forms = _attach_forms(episode, rows)
+    light = _read_signals_light(episode, rows)
+    ruptures = _attach_ruptures(episode, rows)
     ordered = [rows[n] for n in sorted(rows)]
     # Only the instruments this client fills: a narrow table reads on a phone.
     columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
@@ -152,7 +157,7 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         row.held_label = f"{row.held_on.day} {months[row.held_on.month]}"
         row.cells = [_shown(row.totals.get(name)) for name in columns]
     timeline, hidden = _timeline_rows(ordered, light, whole=whole_timeline)
-    signals = _full_signals(client, rows, timeline, light, whole=whole_timeline)
+    signals = _full_signals(episode, rows, timeline, light, whole=whole_timeline)
     urgent_open = [s for s in signals if s["severity"] == "urgent" and not s["acknowledged"]]
     wai = [s for s in signals if s["kind"] == "wai_profile"]
     srs = get_definition("srs")
@@ -198,11 +203,11 @@ def _shown(value: float | None) -> str:
     return f"{value:.0f}" if round(value, 1) == round(value) else f"{value:.1f}"
 
 
-def _attach_forms(client: Client, rows: dict[int, SessionRow]) -> list[list[WaiBar]]:
+def _attach_forms(episode: Episode | None, rows: dict[int, SessionRow]) -> list[list[WaiBar]]:
     """Each session's totals and SRS lines; returns the WAI-SR profiles in session order.
     Only the parts of a stored score the chart draws are read, in the one query (a whole
     score a form, on a long course, costs more than the rest of the page's data)."""
-    forms = Administration.objects.filter(session__episode__client=client, amended_by__isnull=True)
+    forms = Administration.objects.filter(session__episode=episode, amended_by__isnull=True)
     forms = forms.annotate(
         srs_answers=_part_of("srs", "answers"), wai_means=_part_of("wai-sr", "subscale_means")
     )
@@ -245,20 +250,20 @@ class _Signals:
     score_ruptures: list[ScoreRupture]
 
 
-def _read_signals_light(client: Client, rows: dict[int, SessionRow]) -> _Signals:
+def _read_signals_light(episode: Episode | None, rows: dict[int, SessionRow]) -> _Signals:
     """The signals in force, read light: which sessions have any, and the notable ones one
     by one; a self-harm answer (PHQ-9 item 9 at or above its cutoff) marks its session."""
     acted_on = set(
-        SignalAcknowledgement.objects.filter(episode__client=client).values_list(
+        SignalAcknowledgement.objects.filter(episode=episode).values_list(
             "session_number", "kind", "instrument"
         )
     )
     # A self-harm answer held from a form refused as a whole is marked like a stored one,
     # and stays marked once acted on, as a stored one's signal does.
-    held = HeldSelfHarmAnswer.objects.filter(session__episode__client=client)
+    held = HeldSelfHarmAnswer.objects.filter(session__episode=episode)
     for number in held.values_list("session__number", flat=True):
         rows[number].self_harm = True
-    in_force = SignalRecord.objects.in_force().filter(episode__client=client)
+    in_force = SignalRecord.objects.in_force().filter(episode=episode)
     for number in in_force.order_by().values_list("session_number", flat=True).distinct():
         if number in rows:
             rows[number].has_signals = True
@@ -295,7 +300,7 @@ def _timeline_rows(
 
 
 def _full_signals(
-    client: Client,
+    episode: Episode | None,
     rows: dict[int, SessionRow],
     timeline: list[SessionRow],
     light: _Signals,
@@ -313,7 +318,7 @@ def _full_signals(
         if severity == "urgent" and not acknowledged
     }
     sessions = [row.session_number for row in timeline]
-    signals = SignalRecord.objects.in_force().filter(episode__client=client)
+    signals = SignalRecord.objects.in_force().filter(episode=episode)
     if not whole:
         signals = signals.filter(Q(pk__in=wanted) | Q(session_number__in=sessions))
     found = [
@@ -327,7 +332,7 @@ def _full_signals(
     ]  # fmt: skip
     acknowledgements: dict[SignalKey, list[SignalAcknowledgement]] = {}
     for ack in SignalAcknowledgement.objects.filter(
-        episode__client=client, session_number__in=sessions
+        episode=episode, session_number__in=sessions
     ).select_related("recorded_by"):
         acknowledgements.setdefault((ack.session_number, ack.kind, ack.instrument), []).append(ack)
     shown = set(sessions)
@@ -339,11 +344,11 @@ def _full_signals(
     return found
 
 
-def _attach_ruptures(client: Client, rows: dict[int, SessionRow]) -> list[Rupture]:
-    ruptures = list(Rupture.objects.filter(episode__client=client).select_related("recorded_by"))
+def _attach_ruptures(episode: Episode | None, rows: dict[int, SessionRow]) -> list[Rupture]:
+    ruptures = list(Rupture.objects.filter(episode=episode).select_related("recorded_by"))
     by_pk = {rupture.pk: rupture for rupture in ruptures}
     steps: dict[int, list[RepairStep]] = {}
-    for step in RepairStep.objects.filter(rupture__episode__client=client):
+    for step in RepairStep.objects.filter(rupture__episode=episode):
         step.rupture = by_pk[step.rupture_id]  # the rupture read above, not read again
         steps.setdefault(step.rupture_id, []).append(step)
         if step.session_number in rows:

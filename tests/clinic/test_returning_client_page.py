@@ -1,0 +1,33 @@
+"""A returning client's page: the chart and table show the current course of treatment (its
+sessions numbered from 1 again), the closed course stays readable with its outcome, and no
+session starts on a closed course."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
+
+from alliance.care.services.chart import client_chart
+from alliance.care.services.episodes import begin_episode, close_episode
+from alliance.care.services.links import create_form_link, submit_forms
+from alliance.care.services.sessions import start_session
+
+from ..cast import client_of, signed_in, srs
+
+
+def test_the_chart_shows_the_current_course_and_the_page_both(clinician: User) -> None:
+    first = [(n, "srs", srs(9.0)) for n in (1, 2, 3)]
+    client = client_of(clinician, "RC-1", first, started_on=dt.date(2026, 1, 5))
+    close_episode(client=client, user=clinician)
+    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
+    assert "Start a session" not in page and 'id="episodes"' in page
+    begin_episode(client=client, user=clinician)
+    session = start_session(client=client)
+    assert session.number == 1
+    _link, token = create_form_link(session=session, instruments=["srs"])
+    submit_forms(token=token, forms={"srs": srs(7.5)})
+    chart = client_chart(client)
+    assert [(row.session_number, row.totals.get("srs")) for row in chart.rows] == [(1, 30.0)]
+    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
+    assert "Episode 1" in page and "Episode 2" in page and "Start a session" in page
