@@ -33,19 +33,20 @@ def _back_to(rupture_or_client_id: int, anchor: str = "ruptures") -> HttpRespons
 def rupture_record(request: MemberRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
     form = RuptureForm(request.POST)
+    # A refusal comes back at the form (opened, its error beside it); a record, at the list.
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return _back_to(client.pk)
+        return _back_to(client.pk, "record-rupture")
     episode = client.episodes.order_by("-started_on", "-id").first()
     if episode is None:
         messages.error(request, "this client has no episode yet")
-        return _back_to(client.pk)
+        return _back_to(client.pk, "record-rupture")
     try:
         record_rupture(episode=episode, user=request.user, **form.cleaned_data)
     except RuptureError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, "Rupture recorded.")
+        return _back_to(client.pk, "record-rupture")
+    messages.success(request, "Rupture recorded.")
     return _back_to(client.pk)
 
 
