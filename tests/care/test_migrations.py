@@ -144,8 +144,8 @@ def test_the_caseload_migration_fills_each_clients_place() -> None:
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     # The model as it stands after that migration (later ones add fields).
-    client_model = MigrationExecutor(connection).loader.project_state(after).apps.get_model(
-        "care", "Client"
+    client_model = (
+        MigrationExecutor(connection).loader.project_state(after).apps.get_model("care", "Client")
     )
     filled = {c.code: c for c in client_model.objects.all()}
     assert (filled["M-harm"].attention, filled["M-harm"].headline_kind) == (0, "self_harm_risk")

@@ -49,7 +49,8 @@ def test_the_table_shows_each_total_as_the_date_and_number_filters_did(clinician
     client = client_of(clinician, "T-1", forms)
     page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
     table = page[page.index('<table class="chart">') : page.index("</table>")]
-    rows = re.findall(r"<tr><td class=\"num\">(\d+)</td><td class=\"date\">([^<]+)</td>(.*?)</tr>", table)
+    row = r"<tr><td class=\"num\">(\d+)</td><td class=\"date\">([^<]+)</td>(.*?)</tr>"
+    rows = re.findall(row, table)
     cells = [(n, date, re.findall(r'<td class="num">([^<]+)</td>', rest)) for n, date, rest in rows]
     # Session n is held n weeks after 2 March 2026; columns: SRS, PHQ-9.
     assert cells == [

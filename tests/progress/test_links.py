@@ -121,6 +121,7 @@ def test_an_address_that_keeps_guessing_is_refused(progress_token: str) -> None:
     assert guesser.get(f"/p/{progress_token}/").status_code == 200
     assert anonymous("192.0.2.67").get("/p/guess-elsewhere/").status_code == 404
 
+
 def test_a_link_cannot_be_made_while_sharing_is_off(clinician: User) -> None:
     client = client_of(clinician, "P-3")
     answer = signed_in(clinician).post(f"/clients/{client.pk}/progress/links/", follow=True)

@@ -85,7 +85,8 @@ def _table_rows(chart: ChartData) -> SafeString:
     every cell cost more than all the page's queries."""
     # The cells are numbers care formatted (digits, a point, a dash for none): no markup.
     return mark_safe("\n".join(
-        f'<tr><td class="num">{row.session_number}</td><td class="date">{escape(row.held_label)}</td>'
+        f'<tr><td class="num">{row.session_number}</td>'
+        f'<td class="date">{escape(row.held_label)}</td>'
         + "".join(f'<td class="num">{cell}</td>' for cell in row.cells) + "</tr>"
         for row in chart.rows
     ))  # fmt: skip
