@@ -18,7 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from alliance.measures import Score, definitions, get_definition
+from alliance.measures.definition import Comparison
 from alliance.measures.loader import generation
+from alliance.measures.scoring import _compare
 
 from .column_fields import Ints
 from .columns import Chunk, instrument_names
@@ -73,7 +75,8 @@ class _Reading:
     cutoffs in force."""
 
     subscales: tuple[tuple[str, tuple[int, ...]], ...]  # name, the places of its items
-    flags: tuple[tuple[str, int | None, str, float], ...]  # name, item place, comparison, cutoff
+    # name, item place, comparison, cutoff
+    flags: tuple[tuple[str, int | None, Comparison, float], ...]
     bands: tuple[tuple[float, float, str], ...]
     higher_is_better: bool
     reversed_items: bool
@@ -138,14 +141,6 @@ def _as_number(units: int, unit: int) -> int | float:
     return units if unit == 1 else round(units / unit, len(str(unit)) - 1)
 
 
-def _compare(value: float, comparison: str, cutoff: float) -> bool:
-    if comparison == "at_or_below":
-        return value <= cutoff
-    if comparison == "below":
-        return value < cutoff
-    if comparison == "at_or_above":
-        return value >= cutoff
-    return value > cutoff
 
 
 @dataclass(slots=True)

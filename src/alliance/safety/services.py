@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 
 from alliance.audit.trail import record, record_for_client
 from alliance.care.models import (
@@ -23,6 +22,7 @@ from alliance.care.models import (
     SignalRecord,
 )
 from alliance.care.services.acknowledgements import AcknowledgementError
+from alliance.care.services.caseload import open_held_answers as standing_held_answers
 from alliance.care.services.caseload import refresh_attention
 from alliance.errors import DomainError, Problem
 from alliance.measures import get_definition
@@ -210,24 +210,8 @@ def _alert(session: Session) -> None:
 
 
 def open_held_answers(session: Session | None = None, client_id: int | None = None) -> list[Any]:
-    """Held self-harm answers of a session (or of a client) that no note has yet answered."""
-    acted_on = SignalAcknowledgement.objects.filter(
-        episode=OuterRef("session__episode"),
-        session_number=OuterRef("session__number"),
-        kind="self_harm_risk",
-    )
-    # A form of the same session sent complete afterwards raised the signal itself: the
-    # held answer is carried by it from then on.
-    raised = SignalRecord.objects.in_force().filter(
-        episode=OuterRef("session__episode"),
-        session_number=OuterRef("session__number"),
-        kind="self_harm_risk",
-    )
-    held = (
-        HeldSelfHarmAnswer.objects.exclude(Exists(acted_on))
-        .exclude(Exists(raised))
-        .select_related("session")
-    )
+    """Held self-harm answers of a session (or of a client) that still stand."""
+    held = standing_held_answers().select_related("session")
     if session is not None:
         held = held.filter(session=session)
     if client_id is not None:

@@ -93,27 +93,26 @@ def pressing_signals(
     )
 
 
+def open_held_answers() -> QuerySet[HeldSelfHarmAnswer]:
+    """The one rule for a self-harm answer held from a refused form: it stands until a note
+    says what was done (an acknowledgement of kind self_harm_risk at its session), or until a
+    form of that session sent complete raises the signal itself, which then carries it."""
+    at_its_session = {
+        "episode": OuterRef("session__episode"),
+        "session_number": OuterRef("session__number"),
+        "kind": "self_harm_risk",
+    }
+    acted_on = SignalAcknowledgement.objects.filter(**at_its_session)
+    raised = SignalRecord.objects.in_force().filter(**at_its_session)
+    return HeldSelfHarmAnswer.objects.exclude(Exists(acted_on)).exclude(Exists(raised))
+
+
 def held_answer_signals(client_ids: list[int]) -> list[tuple[int, SignalRecord]]:
     """A self-harm answer held from a refused form, not yet acted on, weighs on the caseload
     as the safety signal it would have raised had the form been complete."""
-    acted_on = SignalAcknowledgement.objects.filter(
-        episode=OuterRef("session__episode"),
-        session_number=OuterRef("session__number"),
-        kind="self_harm_risk",
-    )
-    raised = SignalRecord.objects.in_force().filter(
-        episode=OuterRef("session__episode"),
-        session_number=OuterRef("session__number"),
-        kind="self_harm_risk",
-    )
-    held = (
-        HeldSelfHarmAnswer.objects.filter(session__episode__client_id__in=client_ids)
-        .exclude(Exists(acted_on))
-        .exclude(Exists(raised))
-        .values_list("session__episode__client_id", "instrument")
-    )
+    held = open_held_answers().filter(session__episode__client_id__in=client_ids)
     pressing = []
-    for client_id, instrument in held:
+    for client_id, instrument in held.values_list("session__episode__client_id", "instrument"):
         signal = SignalRecord(kind="self_harm_risk", severity="urgent", instrument=instrument)
         signal.acknowledged = False
         pressing.append((client_id, signal))
