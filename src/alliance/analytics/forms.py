@@ -141,8 +141,6 @@ def _as_number(units: int, unit: int) -> int | float:
     return units if unit == 1 else round(units / unit, len(str(unit)) - 1)
 
 
-
-
 @dataclass(slots=True)
 class Table:
     """One instrument's forms of the chunk's fast clients, by client then session."""
