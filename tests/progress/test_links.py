@@ -16,7 +16,7 @@ from alliance.care.models import Client
 from alliance.progress.handover import FRESH_LINK
 from alliance.progress.models import ProgressLink
 from alliance.progress.sharing import LINK_LIFETIME
-from alliance.progress.views import GUESS_LIMIT
+from alliance.web.guesses import GUESS_LIMIT
 
 from ..cast import client_of, signed_in
 from .conftest import anonymous, shown_token

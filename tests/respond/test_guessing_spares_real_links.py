@@ -14,8 +14,7 @@ from alliance.care.models import Administration, FormLink
 from alliance.care.services.links import create_form_link, revoke_link
 from alliance.care.services.sessions import start_session
 from alliance.progress.sharing import create_progress_link, set_sharing
-from alliance.progress.views import GUESS_LIMIT as PROGRESS_GUESS_LIMIT
-from alliance.respond.views import GUESS_LIMIT
+from alliance.web.guesses import GUESS_LIMIT
 
 from ..cast import client_of, srs
 
@@ -77,8 +76,8 @@ def test_a_progress_page_opens_while_someone_guesses_progress_links_from_the_wif
     set_sharing(client=client, enabled=True, by=clinician)
     _link, token = create_progress_link(client=client, by=clinician)
     guesser = Browser(REMOTE_ADDR=CLINIC_WIFI)
-    answers = guess_until_refused(guesser, "/p/", PROGRESS_GUESS_LIMIT)
-    assert answers == [404] * PROGRESS_GUESS_LIMIT + [429]
+    answers = guess_until_refused(guesser, "/p/", GUESS_LIMIT)
+    assert answers == [404] * GUESS_LIMIT + [429]
     page = Browser(REMOTE_ADDR=CLINIC_WIFI).get(f"/p/{token}/")
     assert page.status_code == 200 and "Too many links" not in page.content.decode()
     assert guesser.get("/p/made-up-once-more/").status_code == 429

@@ -33,7 +33,7 @@ import psycopg
 import pytest
 import redis
 
-from alliance.respond.views import GUESS_LIMIT
+from alliance.web.guesses import GUESS_LIMIT
 
 from ..cast import PASSWORD
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from alliance.audit.trail import client_address
 from alliance.clinic.lookups import own_client, own_progress_link
+from alliance.web.guesses import guessing_too_much
 from alliance.web.member_request import MemberRequest
 
 from .handover import keep_fresh_link
@@ -35,12 +34,6 @@ UNUSABLE = {
 }
 NOT_SHARED = "Your progress is not shared at the moment. Please ask your therapist about it."
 
-# Guessing links, as on the form link page (same limit and window, counted apart from the
-# form links' guesses): only unknown tokens count and only they are refused, after the
-# lookup, so a real link is never held back by someone else's guesses from its address.
-GUESS_LIMIT = 20
-GUESS_WINDOW = 600  # seconds
-
 
 @never_cache
 @require_GET
@@ -48,7 +41,7 @@ def progress_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = open_progress_link(token)
     except ProgressLinkUnusable as exc:
-        if exc.reason == "unknown" and _guessing_too_much(request):
+        if exc.reason == "unknown" and guessing_too_much(request, "progress-link"):
             return _closed(request, TOO_MANY, 429)
         status, message = UNUSABLE[exc.reason]
         return _closed(request, message, status)
@@ -57,20 +50,6 @@ def progress_page(request: HttpRequest, token: str) -> HttpResponse:
         # Sharing off revokes the links; this is the moment between, or a row changed by hand.
         return _closed(request, NOT_SHARED, 410)
     return render(request, "progress/page.html", {"progress": progress, "progress_page": True})
-
-
-def _guessing_too_much(request: HttpRequest) -> bool:
-    """Count one unknown token from this address; True once it has tried `GUESS_LIMIT` in
-    the window (the one that reaches it is still answered)."""
-    key = f"progress-link-guesses:{client_address(request)}"
-    if cache.get(key, 0) >= GUESS_LIMIT:
-        return True
-    cache.add(key, 0, GUESS_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # the window ended between the two calls: this miss starts a new one
-        cache.add(key, 1, GUESS_WINDOW)
-    return False
 
 
 def _closed(request: HttpRequest, message: str, status: int) -> HttpResponse:

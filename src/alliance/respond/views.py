@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from alliance.audit.trail import client_address
 from alliance.care.models import FormLink
 from alliance.care.services.administrations import SubmissionError
 from alliance.care.services.links import LinkUnusable, open_link, submit_forms, token_hash
 from alliance.measures.urgent import UrgentAnswer
 from alliance.progress.services import progress_for
 from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
+from alliance.web.guesses import guessing_too_much
 
 from .questionnaires import answers_from, forms_context
 
@@ -26,34 +25,12 @@ UNUSABLE = {
 }
 
 
-# Guessing links: an address that tries this many unknown links in the window is told to
-# wait for the rest of it. Only unknown tokens count, and only they are refused: the lookup
-# (by an indexed hash) comes first, so a real link (open, used, expired or withdrawn) always
-# gets its own page, whoever shares the client's address (a clinic's Wi-Fi) and guesses.
-GUESS_LIMIT = 20
-GUESS_WINDOW = 600  # seconds
-
-
-def _guessing_too_much(request: HttpRequest) -> bool:
-    """Count one unknown token from this address; True once it has tried `GUESS_LIMIT` in
-    the window (the one that reaches it is still answered)."""
-    key = f"link-guesses:{client_address(request)}"
-    if cache.get(key, 0) >= GUESS_LIMIT:
-        return True
-    cache.add(key, 0, GUESS_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # the window ended between the two calls: this miss starts a new one
-        cache.add(key, 1, GUESS_WINDOW)
-    return False
-
-
 @never_cache
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = open_link(token)
     except LinkUnusable as exc:
-        if exc.reason == "unknown" and _guessing_too_much(request):
+        if exc.reason == "unknown" and guessing_too_much(request, "link"):
             return render(request, "respond/closed.html", {"message": TOO_MANY}, status=429)
         return _closed(request, token, exc.reason)
     if request.method == "POST":

@@ -16,14 +16,13 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.views import PasswordChangeView
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 
-from alliance.audit.trail import client_address, record
+from alliance.audit.trail import record
 from alliance.enrol.services import (
     ENROLMENT_LIFETIME,
     EnrolmentError,
@@ -31,6 +30,7 @@ from alliance.enrol.services import (
     complete_enrolment,
     open_enrolment,
 )
+from alliance.web.guesses import guessing_too_much
 
 UNUSABLE = {
     "unknown": (404, "This enrolment link is not known. Check that the whole link was "
@@ -44,25 +44,9 @@ UNUSABLE = {
                 "account was deactivated. Ask your organization's admin."),
 }  # fmt: skip
 TOO_MANY = "Too many links were tried from this connection. Please wait a few minutes."
-# As for the client links (respond/views.py): only unknown tokens count, after the lookup,
-# so a real link always opens whoever else guesses from the same address.
-GUESS_LIMIT = 20
-GUESS_WINDOW = 600  # seconds
 # Django's own password check, for signing in after enrolment without typing it again
 # (the axes backend wants the sign-in's credentials, which there are none of here).
 PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _guessing_too_much(request: HttpRequest) -> bool:
-    key = f"enrolment-guesses:{client_address(request)}"
-    if cache.get(key, 0) >= GUESS_LIMIT:
-        return True
-    cache.add(key, 0, GUESS_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # the window ended between the two calls
-        cache.add(key, 1, GUESS_WINDOW)
-    return False
 
 
 @never_cache
@@ -70,7 +54,7 @@ def enrol(request: HttpRequest, token: str) -> HttpResponse:
     try:
         enrolment = open_enrolment(token)
     except EnrolmentUnusable as exc:
-        if exc.reason == "unknown" and _guessing_too_much(request):
+        if exc.reason == "unknown" and guessing_too_much(request, "enrolment"):
             return _closed(request, TOO_MANY, 429)
         status, message = UNUSABLE[exc.reason]
         return _closed(request, message, status)
