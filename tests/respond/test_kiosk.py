@@ -75,8 +75,11 @@ def test_only_the_clinicians_password_unlocks(session: Session) -> None:
 
 def test_repeated_wrong_passwords_sign_the_clinician_out(session: Session) -> None:
     browser = kiosk_for(session)
-    for _ in range(3):
-        assert browser.post("/kiosk/unlock/", {"password": "guess"}).status_code == 403
+    said = [browser.post("/kiosk/unlock/", {"password": "guess"}) for _ in range(3)]
+    assert [answer.status_code for answer in said] == [403, 403, 403]
+    # Counted down in plain words, the last one in the singular.
+    assert "(2 tries left)" in said[1].content.decode()
+    assert "(1 try left)" in said[2].content.decode()
     last = browser.post("/kiosk/unlock/", {"password": "guess"})
     assert last["Location"] == "/login/"
     assert browser.get("/")["Location"].startswith("/login/")
