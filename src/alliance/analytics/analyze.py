@@ -49,6 +49,33 @@ class Analysis:
     problems: list[InputError] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
+    def collectors(
+        self, on_problem: OnProblem | None, on_note: OnNote | None, *, strict: bool = False
+    ) -> tuple[OnProblem, OnNote]:
+        """What the readers call with each problem and note: kept here, then passed on to
+        the caller's own (a problem is raised instead under `strict`)."""
+
+        def report(problem: InputError) -> None:
+            if strict:
+                raise problem
+            self.problems.append(problem)
+            if on_problem is not None:
+                on_problem(problem)
+
+        def note(found: Note) -> None:
+            self.notes.append(found)
+            if on_note is not None:
+                on_note(found)
+
+        return report, note
+
+    def finish(self, summary: dict[str, Any], reference: AnyReference) -> Analysis:
+        summary["problem_count"] = len(self.problems)
+        summary["note_count"] = len(self.notes)
+        summary["reference"] = describe(reference)
+        self.summary = summary
+        return self
+
 
 def build_reference(
     path: Path, config: MonitoringConfig, *, strict: bool = False
@@ -101,28 +128,14 @@ def analyze_file(
                             on_client=on_client, on_problem=on_problem, on_note=on_note,
                             progress=progress)  # fmt: skip
     analysis = Analysis({})
-
-    def report(problem: InputError) -> None:
-        analysis.problems.append(problem)
-        if on_problem is not None:
-            on_problem(problem)
-
-    def note(found: Note) -> None:
-        analysis.notes.append(found)
-        if on_note is not None:
-            on_note(found)
-
+    report, note = analysis.collectors(on_problem, on_note)
     run = Run(config, on_client, report, note, progress)
     try:
         summary, reference = run.analyze(path, reference)
     except NotColumnar:  # raised before anything was reported
         return analyze_rows(path, config=config, reference=reference, on_client=on_client,
                             on_problem=on_problem, on_note=on_note, progress=progress)  # fmt: skip
-    summary["problem_count"] = len(analysis.problems)
-    summary["note_count"] = len(analysis.notes)
-    summary["reference"] = describe(reference)
-    analysis.summary = summary
-    return analysis
+    return analysis.finish(summary, reference)
 
 
 def analyze_rows(
@@ -141,19 +154,7 @@ def analyze_rows(
     if reference is None:
         reference = build_reference_rows(path, config, strict=strict)
     analysis = Analysis({})
-
-    def report(problem: InputError) -> None:
-        if strict:
-            raise problem
-        analysis.problems.append(problem)
-        if on_problem is not None:
-            on_problem(problem)
-
-    def note(found: Note) -> None:
-        analysis.notes.append(found)
-        if on_note is not None:
-            on_note(found)
-
+    report, note = analysis.collectors(on_problem, on_note, strict=strict)
     summary = CaseloadSummary(config)
     rows = 0
     for block in read_clients(open_rows(path, report), report, note):
@@ -175,8 +176,4 @@ def analyze_rows(
             progress(rows, summary.clients)
     result = summary.as_dict()
     result["rows"] = rows
-    result["problem_count"] = len(analysis.problems)
-    result["note_count"] = len(analysis.notes)
-    result["reference"] = describe(reference)
-    analysis.summary = result
-    return analysis
+    return analysis.finish(result, reference)
