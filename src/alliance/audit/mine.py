@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from alliance.web.member_request import MemberRequest
+from alliance.web.typed import plain_int
 
 from .models import AuditEvent
 
@@ -87,5 +88,5 @@ def my_trail(request: MemberRequest) -> HttpResponse:
 
 
 def _page_number(text: str) -> int:
-    # ASCII digits only ("²" and "٣" are digits to str.isdigit(), not page numbers here).
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 1
+    number = plain_int(text, max_digits=9)
+    return 1 if number is None else number

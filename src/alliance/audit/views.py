@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from alliance.web.member_request import MemberRequest
+from alliance.web.typed import plain_int
 
 from .models import AuditEvent
 from .trail import record
@@ -53,10 +54,7 @@ def _entries(
 
 
 def _number(text: str) -> int | None:
-    # ASCII digits only: str.isdigit() also takes a superscript two (which int() refuses),
-    # an Arabic-Indic three or a fullwidth twelve (which int() reads as 3 and 12); an id has
-    # at most 18 digits.
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    return plain_int(text)
 
 
 @login_required

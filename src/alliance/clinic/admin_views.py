@@ -29,6 +29,7 @@ from alliance.enrol.mail import send_enrolment
 from alliance.enrol.services import sign_in_states
 from alliance.notify.delivery import masked
 from alliance.web.member_request import MemberRequest
+from alliance.web.typed import plain_int
 
 from .lookups import admin_organization, org_member
 
@@ -172,12 +173,7 @@ def member_supervises(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 def _member_id(posted: str) -> int | None:
-    # ASCII digits only: str.isdigit() also takes "²" or "٣", which int() then refuses or
-    # reads as another number; and no more digits than an id has.
-    posted = posted.strip()
-    if posted.isascii() and posted.isdigit() and len(posted) < 19:
-        return int(posted)
-    return None
+    return plain_int(posted)
 
 
 @login_required

@@ -3,7 +3,6 @@ linked amendment with the reason and who entered it, and the signals follow the 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -43,7 +42,7 @@ def form_correct(request: MemberRequest, pk: int) -> HttpResponse:
         record_administration(
             session=original.session,
             instrument=original.instrument,
-            answers=_answers(request, original.instrument),
+            answers=answers_from(request, original.instrument),
             amends=original,
             reason=request.POST.get("reason", ""),
             entered_by=request.user,
@@ -102,21 +101,6 @@ def _latest_version(request: MemberRequest, pk: int) -> Administration | None:
 
 
 MAX_CORRECTIONS = 100  # a form is corrected a handful of times; this bounds a broken chain
-
-
-# An answer as typed: ASCII digits, with one dot and more digits for a line's tenths. Python's
-# int() and float() also read an Arabic-Indic three, fullwidth digits, "1_0" or "+5" as
-# numbers; none of those is typed into a correction, so they are refused, not guessed.
-_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
-def _answers(request: MemberRequest, instrument: str) -> dict[str, Any]:
-    answers = answers_from(request, instrument)
-    for item in answers:
-        typed = request.POST.get(f"{instrument}-{item}", "").strip()
-        if not _PLAIN_NUMBER.fullmatch(typed):
-            answers[item] = typed  # left as text: scoring refuses it, naming the item
-    return answers
 
 
 def _said(problem: Problem) -> str:

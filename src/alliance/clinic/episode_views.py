@@ -36,6 +36,7 @@ from alliance.care.services.transfer import (
     transfer_list,
 )
 from alliance.web.member_request import MemberRequest
+from alliance.web.typed import plain_int
 
 from .lookups import admin_organization, org_member, own_client
 
@@ -127,8 +128,4 @@ def _date(posted: str) -> dt.date | None:
 
 
 def _id(posted: str | None) -> int | None:
-    # ASCII digits only, and no more of them than an id has.
-    posted = (posted or "").strip()
-    if posted.isascii() and posted.isdigit() and len(posted) < 19:
-        return int(posted)
-    return None
+    return plain_int(posted)

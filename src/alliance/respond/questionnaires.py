@@ -9,7 +9,6 @@ to it and in a summary at the top.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from django.http import HttpRequest
 from alliance.errors import Problem
 from alliance.measures import get_definition
 from alliance.measures.wording import form_text
+from alliance.web.typed import PLAIN_NUMBER
 
 # Codes meaning "not answered": the whole form left empty, or some of its questions.
 UNANSWERED = frozenset({"missing_item", "not_filled"})
@@ -29,10 +29,6 @@ CLIENT_NOTICE = "These questions are short descriptions, not the questionnaire's
 UNPLACED = "Some answers could not be read. Please check your answers and send them again."
 
 
-# ASCII digits and one dot only: a "٣" or a "²" is not an answer, whatever int() makes of it.
-_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-
-
 def answers_from(request: HttpRequest, instrument: str) -> dict[str, Any]:
     definition = get_definition(instrument)
     ids = [*definition.item_ids, *(s.id for s in definition.supplementary)]
@@ -41,7 +37,7 @@ def answers_from(request: HttpRequest, instrument: str) -> dict[str, Any]:
         raw = request.POST.get(f"{instrument}-{item}", "").strip()
         if not raw:
             continue  # missing: scoring names it (item 10 of the PHQ-9 may stay empty)
-        if _PLAIN_NUMBER.fullmatch(raw):
+        if PLAIN_NUMBER.fullmatch(raw):
             answers[item] = float(raw) if "." in raw else int(raw)
         else:
             answers[item] = raw  # scoring refuses it with a message naming the item
