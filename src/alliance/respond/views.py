@@ -11,7 +11,7 @@ from alliance.care.services.administrations import SubmissionError
 from alliance.care.services.links import LinkUnusable, open_link, submit_forms, token_hash
 from alliance.measures.urgent import UrgentAnswer
 from alliance.progress.services import progress_for
-from alliance.safety.services import crisis_for, hold_urgent_answers, urgent_in
+from alliance.safety.services import crisis_for, keep_and_help, urgent_in
 from alliance.web.guesses import guessing_too_much
 
 from .questionnaires import answers_from, forms_context
@@ -45,11 +45,9 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             if exc.code == "already_stored":
                 return _already_sent(request, link, urgent)
             context = forms_context(link.instruments, request.POST, exc.problems)
-            if urgent:
-                # Refused for another answer: the self-harm answer is kept and reaches the
-                # clinician all the same, and the client sees where to get help now.
-                hold_urgent_answers(session=link.session, found=urgent, via="link")
-                context["crisis_top"] = crisis_for(client.organization_id)
+            # Refused for another answer: a self-harm answer is kept and reaches the clinician
+            # all the same, and the client sees where to get help now.
+            context["crisis_top"] = keep_and_help(link.session, urgent, "link")
             return render(request, "respond/forms.html", context, status=400)
         # Acknowledged only now, after the transaction has committed.
         context = {
@@ -69,10 +67,7 @@ ALREADY_SENT = (
 def _already_sent(request: HttpRequest, link: FormLink, urgent: list[UrgentAnswer]) -> HttpResponse:
     """A second set of forms for one session (another link, or the kiosk, sent them first):
     not stored, and said so; a self-harm answer in it is still kept and answered."""
-    context: dict[str, object] = {"message": ALREADY_SENT}
-    if urgent:
-        hold_urgent_answers(session=link.session, found=urgent, via="link")
-        context["crisis"] = crisis_for(link.session.episode.client.organization_id)
+    context = {"message": ALREADY_SENT, "crisis": keep_and_help(link.session, urgent, "link")}
     return render(request, "respond/closed.html", context, status=409)
 
 
@@ -91,7 +86,5 @@ def _closed(request: HttpRequest, token: str, reason: str) -> HttpResponse:
         )
     if link is not None:
         urgent = urgent_in({name: answers_from(request, name) for name in link.instruments})
-        if urgent:
-            hold_urgent_answers(session=link.session, found=urgent, via="link")
-            context["crisis"] = crisis_for(link.session.episode.client.organization_id)
+        context["crisis"] = keep_and_help(link.session, urgent, "link")
     return render(request, "respond/closed.html", context, status=status)

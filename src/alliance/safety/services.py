@@ -202,6 +202,16 @@ def hold_urgent_answers(
     return held
 
 
+def keep_and_help(session: Session, found: list[UrgentAnswer], via: str) -> Crisis | None:
+    """Forms not stored (refused, sent twice, on a closed link) that carry urgent answers:
+    the answers are kept and the crisis resources the client is shown are returned; None
+    when there is no urgent answer."""
+    if not found:
+        return None
+    hold_urgent_answers(session=session, found=found, via=via)
+    return crisis_for(session.episode.client.organization_id)
+
+
 def _alert(session: Session) -> None:
     # The notification itself runs outside the request (its own module decides how).
     from alliance.notify.services import alert_urgent
