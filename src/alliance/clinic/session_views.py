@@ -24,7 +24,7 @@ from alliance.care.models import (
     SignalAcknowledgement,
 )
 from alliance.care.services.administrations import SubmissionError, record_administration
-from alliance.care.services.due import due_instruments, outstanding_instruments
+from alliance.care.services.due import SessionForms, outstanding_instruments, session_forms
 from alliance.care.services.feedback import session_feedback
 from alliance.care.services.links import create_form_link, open_links, revoke_link
 from alliance.care.services.sessions import SessionError, start_session
@@ -100,11 +100,11 @@ def _phase_to_give(session: Session, asked: str) -> tuple[str, list[str]] | None
     return None
 
 
-def _phases(session: Session, due: list[str]) -> list[dict[str, Any]]:
+def _phases(session: Session, forms: SessionForms) -> list[dict[str, Any]]:
     """The session's forms by phase, as the page lists them: the start forms (when the plan
     has any due), then the end forms; each with what is stored and what is still to fill."""
     plan = session.episode.measure_plan
-    outstanding = outstanding_instruments(session)
+    due, outstanding = forms.due["client"], forms.outstanding
     phases = []
     for phase in ("start", "end"):
         names = [name for name in due if plan.phase_of(name) == phase]
@@ -128,16 +128,14 @@ def _session_context(
 ) -> dict[str, Any]:
     """The session page: the client's forms by phase, and the therapist's own form when the
     plan has one due and it is not yet filled."""
-    due = due_instruments(session)
+    forms = session_forms(session)
     return {
         "session": session,
         "client": session.episode.client,
-        "due": due["client"],
-        "phases": _phases(session, due["client"]),
+        "due": forms.due["client"],
+        "phases": _phases(session, forms),
         "fresh": None,
-        "therapist_forms": forms_context(
-            _therapist_unfilled(session, due["therapist"]), posted or {}, problems
-        ),
+        "therapist_forms": forms_context(forms.therapist_unfilled, posted or {}, problems),
         "stored": session.administrations.filter(amended_by__isnull=True).order_by("id"),
         "open_links": open_links(session),
         "submission_key": secrets.token_hex(16),
@@ -146,18 +144,12 @@ def _session_context(
     }
 
 
-def _therapist_unfilled(session: Session, due: list[str]) -> list[str]:
-    """The therapist's forms due at this session and not yet filled in it."""
-    filled = set(session.administrations.values_list("instrument", flat=True))
-    return [name for name in due if name not in filled]
-
-
 @login_required
 @require_POST
 def session_therapist_forms(request: MemberRequest, pk: int) -> HttpResponse:
     """The therapist's own forms (the WAI-SR therapist version), stored whole or not at all."""
     session = own_session(request, pk)
-    names = _therapist_unfilled(session, due_instruments(session)["therapist"])
+    names = session_forms(session).therapist_unfilled
     if not names:
         # Already stored (a double tap) or not in the plan for this session.
         messages.info(request, "No form of yours is due at this session.")
