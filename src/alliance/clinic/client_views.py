@@ -32,6 +32,7 @@ from alliance.care.services.episode_summary import episode_history
 from alliance.care.services.plans import describe_plan
 from alliance.care.services.ruptures import MARKERS
 from alliance.safety.services import held_answer_rows
+from alliance.web.activity import renewing_session
 from alliance.web.member_request import MemberRequest
 
 from .chart_spec import STEP_LETTERS, vega_spec
@@ -58,7 +59,9 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     client = visible_client(request, pk)
     chart = client_chart(client, whole_timeline=request.GET.get("timeline") == "all")
     held_answers = held_answer_rows(client_id=client.pk)
-    record_for_client("read", client, client, detail="chart")
+    # The read's audit entry and the session's renewal: one commit.
+    with renewing_session(request):
+        record_for_client("read", client, client, detail="chart")
     context = {"client": client, "chart": chart,
                "spec": spec if (spec := vega_spec(chart))["vconcat"] else None,
                "step_letters": STEP_LETTERS if any(r.step_list for r in chart.ruptures) else "",
