@@ -125,3 +125,36 @@ def test_it_reports_figures_at_full_precision() -> None:
     y = np.array([o.changes["phq-9"].change for o in outcomes(120)])
     assert result["r"] == pytest.approx(float(np.corrcoef(x, y)[0, 1]), abs=1e-12)
     assert result["r"] != round(result["r"], 4)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+@pytest.mark.parametrize("n", [4, 5, 12, 300])
+def test_it_gives_what_scipy_stats_and_statsmodels_give(seed: int, n: int) -> None:
+    """The figures are computed without scipy.stats and statsmodels (slow to import): held
+    here to both, on data with and without a link."""
+    from scipy import stats
+    from statsmodels.regression.linear_model import OLS
+    from statsmodels.tools.tools import add_constant
+
+    data = outcomes(n, seed=seed)
+    result = alliance_outcome(data)
+    x = np.array([o.early_srs_mean for o in data])
+    y = np.array([o.changes["phq-9"].change for o in data])
+    z = np.array([o.changes["phq-9"].intake for o in data])
+    pearson = stats.pearsonr(x, y)
+    interval = pearson.confidence_interval(confidence_level=0.95)
+    assert result["r"] == pytest.approx(float(pearson.statistic), abs=1e-12)
+    assert result["p"] == pytest.approx(float(pearson.pvalue), rel=1e-9, abs=1e-15)
+    assert result["ci"] == pytest.approx([float(interval.low), float(interval.high)], abs=1e-12)
+    design = add_constant(z)
+    residuals = OLS(x, design).fit().resid, OLS(y, design).fit().resid
+    partial = float(stats.pearsonr(*residuals).statistic)
+    assert result["r_partial"] == pytest.approx(partial, abs=1e-9)
+
+
+def test_a_perfect_correlation_has_p_zero_and_a_point_interval() -> None:
+    data = [outcome(f"C{i}", 30.0 + i, 10.0 + (i % 3), 2.0 * i) for i in range(8)]
+    result = alliance_outcome(data)
+    assert result["r"] == pytest.approx(1.0)
+    assert result["p"] == pytest.approx(0.0, abs=1e-12)
+    assert result["ci"] == pytest.approx([1.0, 1.0])

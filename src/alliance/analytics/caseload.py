@@ -9,10 +9,10 @@ display.
 from __future__ import annotations
 
 import math
-import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -107,14 +107,8 @@ def alliance_outcome(
     if np.ptp(srs) == 0 or np.ptp(change) == 0:
         result["note"] = f"early SRS or {name} change does not vary: r is undefined"
         return result
-    from scipy import stats
-
-    pearson = stats.pearsonr(srs, change)
-    interval = pearson.confidence_interval(confidence_level=0.95)  # Fisher z
-    result.update(
-        r=float(pearson.statistic), p=float(pearson.pvalue),
-        ci=[float(interval.low), float(interval.high)],
-    )  # fmt: skip
+    r = _pearson_r(srs, change)
+    result.update(r=r, p=_two_sided_p(r, len(rows)), ci=_fisher_ci(r, len(rows), covariates=0))
     partial = _partial_r(srs, change, intake)
     if partial is not None:
         r_partial, n = partial
@@ -128,35 +122,50 @@ def alliance_outcomes(outcomes: Sequence[ClientOutcome]) -> dict[str, dict[str, 
     return {instrument: alliance_outcome(outcomes, instrument) for instrument in OUTCOME_MEASURES}
 
 
+# The statistics below are written with numpy and scipy.special rather than scipy.stats and
+# statsmodels: those two take most of a second to import, longer than `alliance analyze`
+# takes to read a file of a million rows with a saved reference. The tests hold them to
+# scipy.stats.pearsonr and statsmodels' OLS.
+
+
+def _pearson_r(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson r of two arrays that both vary (callers check), clipped to [-1, 1] against
+    rounding."""
+    xm, ym = x - x.mean(), y - y.mean()
+    r = float(np.dot(xm, ym) / (np.linalg.norm(xm) * np.linalg.norm(ym)))
+    return min(1.0, max(-1.0, r))
+
+
+def _two_sided_p(r: float, n: int) -> float:
+    """The p-value of r against no correlation: under the null, r follows a beta
+    distribution on (-1, 1) with both shapes n/2 - 1 (as scipy.stats.pearsonr computes it)."""
+    from scipy.special import betainc
+
+    shape = n / 2 - 1
+    return min(1.0, float(2 * betainc(shape, shape, (1 - abs(r)) / 2)))
+
+
 def _partial_r(x: np.ndarray, y: np.ndarray, covariate: np.ndarray) -> tuple[float, int] | None:
     """r of x and y after removing what the covariate predicts of each (OLS residuals)."""
-    from scipy import stats
-
-    # The modules themselves, not statsmodels.api, which loads much besides.
-    from statsmodels.regression.linear_model import OLS
-    from statsmodels.tools.tools import add_constant
-
     if np.ptp(covariate) == 0:
         return None
-    design = add_constant(covariate)
-    rx = OLS(x, design).fit().resid
-    ry = OLS(y, design).fit().resid
+    design = np.column_stack([np.ones_like(covariate), covariate])
+    rx = x - design @ np.linalg.lstsq(design, x, rcond=None)[0]
+    ry = y - design @ np.linalg.lstsq(design, y, rcond=None)[0]
     if np.ptp(rx) < 1e-12 or np.ptp(ry) < 1e-12:
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = float(stats.pearsonr(rx, ry).statistic)
-    return r, len(x)
+    return _pearson_r(rx, ry), len(x)
 
 
 def _fisher_ci(r: float, n: int, covariates: int) -> list[float] | None:
-    from scipy import stats
-
+    """95% interval by Fisher's z; for r of exactly -1 or 1 (no interval) the point."""
     freedom = n - 3 - covariates
-    if freedom <= 0 or abs(r) >= 1:
+    if freedom <= 0:
         return None
+    if abs(r) >= 1:
+        return [r, r] if covariates == 0 else None
+    half = NormalDist().inv_cdf(0.975) / math.sqrt(freedom)
     z = math.atanh(r)
-    half = float(stats.norm.ppf(0.975)) / math.sqrt(freedom)
     return [math.tanh(z - half), math.tanh(z + half)]
 
 
