@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from alliance.analytics import analyze as analyze_module
-from alliance.analytics import analyze_columns, columns
+from alliance.analytics import analyze_columns, chunk_pool, columns
 from alliance.analytics.analyze import analyze_file, analyze_rows, build_reference_rows
 from alliance.analytics.analyze_columns import columns_reference
 from alliance.analytics.cross_fit import AnyReference, reference_to_data
@@ -255,6 +255,20 @@ def test_it_reads_clients_split_across_its_reads_whole(
     monkeypatch.setattr(columns, "CHUNK_BYTES", 3000)  # a client's rows span several reads
     path = write(tmp_path, text(damage(caseload_rows("clinic", 30, 9), 9)))
     rows_json, rows_said, columns_json, columns_said = compare(path)
+    assert columns_json == rows_json and columns_said == rows_said
+
+
+@pytest.mark.parametrize("workers", [0, 1, 2])
+def test_it_says_the_same_whether_chunks_are_monitored_here_or_in_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns_only: set[str], workers: int
+) -> None:
+    """Many small chunks, damaged clients among them (those stay in this process): the
+    clients, problems and notes come out in file order however many processes monitor."""
+    monkeypatch.setattr(columns, "CHUNK_BYTES", 4000)
+    monkeypatch.setattr(chunk_pool, "workers", lambda: workers)
+    path = write(tmp_path, text(damage(caseload_rows("clinic", 90, 12), 12)))
+    rows_json, rows_said, columns_json, columns_said = compare(path)
+    assert len(json.loads(columns_json)["problems"]) >= 12
     assert columns_json == rows_json and columns_said == rows_said
 
 

@@ -22,6 +22,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,8 +35,8 @@ from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
 from alliance.monitoring.priority import pressing_order
 
 from .caseload import CaseloadSummary
+from .chunk_pool import Chunk, monitored_chunks
 from .client_figures import ChunkFigures, ClientCourse
-from .client_signals import ChunkSignals
 from .columns import Layout, read_chunks, read_layout
 from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, reference_for
 from .file_rows import Fields, InputError, Note
@@ -146,29 +147,32 @@ class Run:
         return result, reference
 
     def _monitor(self, spill: IO[bytes], reference: AnyReference) -> tuple[CaseloadSummary, int]:
-        config = self.config
-        summary = CaseloadSummary(config)
+        summary = CaseloadSummary(self.config)
         rows = 0
-        while True:
-            try:
-                part: Gathered = pickle.load(spill)
-            except EOFError:
-                return summary, rows
-            models = [reference_for(reference, client_id) for client_id in part.clients]
-            signals = ChunkSignals(part.tables, len(part.clients), models, config)
-            figures = ChunkFigures(part.tables, len(part.clients))
-            for k, client_id in enumerate(part.clients):
-                if k in part.slow:
+        parts: deque[Gathered] = deque()
+
+        def chunks() -> Iterator[Chunk]:
+            while True:
+                try:
+                    part: Gathered = pickle.load(spill)
+                except EOFError:
+                    return
+                parts.append(part)
+                yield part.clients, part.clinicians, list(part.slow), part.tables
+
+        for found in monitored_chunks(chunks(), reference, self.config):
+            part = parts.popleft()
+            for k, monitored in enumerate(found):
+                if monitored is None:
                     rows += self._row_path(part.slow[k], reference, summary)
                 else:
-                    found = signals.signals(k, client_id)
-                    counts, course = figures.counts(k, client_id, part.clinicians[k], config)
-                    summary.add_counts(counts, found)
+                    summary.add_counts(monitored.counts, monitored.signals)
                     rows += part.rows[k]
                     if self.on_client is not None:
-                        self.on_client(course, found)
+                        self.on_client(monitored.course, monitored.signals)
                 if self.progress is not None:
                     self.progress(rows, summary.clients)
+        return summary, rows
 
     def _row_path(
         self, text: list[tuple[int, Fields]], reference: AnyReference, summary: CaseloadSummary

@@ -37,7 +37,9 @@ class ClientCourse:
 
     def outcome(self, config: MonitoringConfig) -> EpisodeOutcome:
         """`monitoring.outcomes.episode_outcome` of the client's episode."""
-        if self.outcomes is not None and self.outcomes[0] is config:
+        # Equal, not only the same object: a client monitored in another process comes
+        # back with a copy of the settings.
+        if self.outcomes is not None and self.outcomes[0] == config:
             return joint_outcome(self.client_id, self.outcomes[1])
         return joint_outcome(self.client_id, instrument_outcomes(self.courses, config))
 

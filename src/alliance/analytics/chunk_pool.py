@@ -1,0 +1,115 @@
+"""The second pass of `alliance analyze` in columns, chunk by chunk, on every core.
+
+Monitoring a chunk's clients is most of a run's time and needs nothing but the chunk, the
+reference and the settings, so forked workers take the chunks while this process writes the
+report: the clients come back in file order, and the caseload summary and the report see
+exactly what one process would have given them. At most a few chunks are in flight, so
+memory stays bounded however long the file. Clients the row reader must read (`slow`) are
+left to this process: their problems and notes are reported in file order, as the row path
+reports them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from alliance.monitoring import MonitoringConfig, Signal
+
+from .caseload import ClientCounts
+from .client_figures import ChunkFigures, ClientCourse
+from .client_signals import ChunkSignals
+from .cross_fit import AnyReference, reference_for
+from .forms import Table
+
+Chunk = tuple[list[str], list[str | None], list[int], dict[str, Table]]
+
+# Chunks handed out ahead of the one being reported: enough to keep every worker busy.
+AHEAD_PER_WORKER = 2
+
+
+@dataclass(slots=True)
+class Monitored:
+    """A fast client, monitored: what the summary and the report take."""
+
+    counts: ClientCounts
+    course: ClientCourse
+    signals: list[Signal]
+
+
+def monitor_chunk(
+    clients: list[str],
+    clinicians: list[str | None],
+    slow: Iterable[int],
+    tables: dict[str, Table],
+    reference: AnyReference,
+    config: MonitoringConfig,
+) -> list[Monitored | None]:
+    """Each client of a chunk monitored, in order; None for a client the row reader reads."""
+    models = [reference_for(reference, client_id) for client_id in clients]
+    signals = ChunkSignals(tables, len(clients), models, config)
+    figures = ChunkFigures(tables, len(clients))
+    skip = set(slow)
+    found: list[Monitored | None] = []
+    for k, client_id in enumerate(clients):
+        if k in skip:
+            found.append(None)
+            continue
+        counts, course = figures.counts(k, client_id, clinicians[k], config)
+        found.append(Monitored(counts, course, signals.signals(k, client_id)))
+    return found
+
+
+# What the forked workers monitor with: set before the pool forks, so never pickled.
+_shared: tuple[AnyReference, MonitoringConfig] | None = None
+
+
+def _work(chunk: Chunk) -> Any:
+    assert _shared is not None
+    return monitor_chunk(*chunk, *_shared)
+
+
+def workers() -> int:
+    """Processes to monitor with besides this one: none on one core, or where forking is not
+    safe (the numerical libraries may not survive it off Linux)."""
+    if not sys.platform.startswith("linux"):
+        return 0
+    cores = len(os.sched_getaffinity(0))
+    return cores if cores >= 2 else 0
+
+
+def monitored_chunks(
+    chunks: Iterator[Chunk],
+    reference: AnyReference,
+    config: MonitoringConfig,
+) -> Iterator[list[Monitored | None]]:
+    """`monitor_chunk` of each chunk, in order: in forked workers where there are cores to
+    spare, else here."""
+    global _shared
+    count = workers()
+    pool = None
+    if count:
+        _shared = (reference, config)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(count)
+        except OSError:  # no process to spare: all here
+            pool = None
+        finally:
+            _shared = None
+    if pool is None:
+        for chunk in chunks:
+            yield monitor_chunk(*chunk, reference, config)
+        return
+    with pool:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) > AHEAD_PER_WORKER * count:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
