@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from alliance.audit.models import AuditEvent
 from alliance.care.models import Client
+from alliance.care.services.administrations import import_episode_forms
 from alliance.care.services.episode_summary import episode_history
-from alliance.care.services.episodes import close_episode
+from alliance.care.services.episodes import begin_episode, close_episode
+from alliance.measures import score
 
 from ..care.test_episodes import gad7_total, phq9_total
 from ..cast import client_of, phq9, signed_in, srs
@@ -127,3 +129,20 @@ def test_the_client_page_section_keeps_each_closed_episode_readable(
     # Read-only (a supervisor): the outcome, no forms.
     read_only = section(course, can_edit=False)
     assert "Recovered" in read_only and "<form" not in read_only
+
+
+def test_the_client_page_judges_the_closed_episodes_only(course: Client, clinician: User) -> None:
+    close_episode(client=course, user=clinician, ended_on=dt.date(2026, 4, 1))
+    episode = begin_episode(client=course, user=clinician, symptom_instruments="phq-9+gad-7")
+    import_episode_forms(episode=episode, forms=[
+        (n, dt.date(2026, 4, 7 * n), "phq-9", score("phq-9", phq9_total(total)))
+        for n, total in ((1, 14), (2, 6))
+    ])  # fmt: skip
+    page = signed_in(clinician).get(f"/clients/{course.pk}/").content.decode()
+    assert "ended 1 Apr 2026: 4 sessions" in page and "Recovered" in page
+    # The open episode's outcome waits for its discharge page: its forms are not read.
+    history = episode_history(course, open_outcome=False)
+    assert [(s.number, s.is_open, s.sessions) for s in history] == [(2, True, 2), (1, False, 4)]
+    assert history[0].measures == [] and len(history[1].measures) == 2
+    judged = episode_history(course)
+    assert len(judged[0].measures) == 1 and judged[1] == history[1]

@@ -27,7 +27,6 @@ from alliance.care.models import (
 )
 from alliance.care.services.access import may_change
 from alliance.care.services.chart import ChartData, client_chart
-from alliance.care.services.clients import open_episode
 from alliance.care.services.episode_summary import episode_history
 from alliance.care.services.plans import describe_plan
 from alliance.care.services.ruptures import MARKERS
@@ -77,9 +76,10 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
                "step_url": PkUrl.of("repair-step"),
                "outcome_url": PkUrl.of("rupture-outcome")}  # fmt: skip
     context |= _rupture_choices(chart)
-    episode = open_episode(client)
+    # The chart's episode is the open one when there is one (`current_episode`).
+    episode = chart.episode if chart.episode and chart.episode.ended_on is None else None
     context["plan"] = describe_plan(episode.measure_plan) if episode else None
-    context["episodes"] = episode_history(client)
+    context["episodes"] = episode_history(client, open_outcome=False)
     return render(request, "clinic/client.html", context)
 
 

@@ -112,6 +112,8 @@ class ScoreRupture:
 
 @dataclass
 class ChartData:
+    # The course of treatment drawn: the open episode, else the latest ended (None: none yet).
+    episode: Episode | None
     columns: tuple[str, ...]
     rows: list[SessionRow]
     urgent_open: list[SignalCard]
@@ -162,6 +164,7 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
     wai = [s for s in signals if s["kind"] == "wai_profile"]
     srs = get_definition("srs")
     return ChartData(
+        episode=episode,
         columns=columns,
         rows=ordered,
         urgent_open=urgent_open,

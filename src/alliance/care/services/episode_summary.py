@@ -63,15 +63,21 @@ class EpisodeSummary:
         return self.episode.ended_on is None
 
 
-def episode_history(client: Client) -> list[EpisodeSummary]:
-    """Every episode of the client, the latest first, each with its outcome (two queries)."""
+def episode_history(client: Client, *, open_outcome: bool = True) -> list[EpisodeSummary]:
+    """Every episode of the client, the latest first, each with its outcome (two queries).
+    With `open_outcome` false, an open episode's outcome is left out (no measures) and its
+    forms unread: the client page shows the outcome of closed episodes only (an open one's
+    is shown on discharge), and a long course's forms cost more than the rest of the list."""
     episodes = list(
         client.episodes.annotate(session_count=Count("sessions"), last_on=Max("sessions__held_on"))
         .order_by("started_on", "id")
     )  # fmt: skip
-    forms = _forms_by_episode([e.pk for e in episodes])
+    judged = [e.pk for e in episodes if open_outcome or e.ended_on is not None]
+    forms = _forms_by_episode(judged) if judged else {}
     summaries = [
         _summary(episode, number, forms.get(episode.pk, []))
+        if episode.pk in judged
+        else _unjudged(episode, number)
         for number, episode in enumerate(episodes, start=1)
     ]
     return summaries[::-1]
@@ -113,6 +119,16 @@ def _summary(episode: Episode, number: int, forms: list[ScoredAdministration]) -
             if name in given and name not in outcome.instruments
         ],
         joint=_joint(outcome),
+    )
+
+
+def _unjudged(episode: Episode, number: int) -> EpisodeSummary:
+    return EpisodeSummary(
+        episode=episode,
+        number=number,
+        sessions=getattr(episode, "session_count", 0),
+        last_held_on=getattr(episode, "last_on", None),
+        measures=[],
     )
 
 
