@@ -356,7 +356,7 @@ def _analyze(args: argparse.Namespace) -> int:
             config=config,
             reference=reference,
             strict=args.strict,
-            on_client=report.client,
+            renderer=report,
             on_problem=lambda problem: say("left out", problem),
             on_note=lambda note: say("note", note),
             progress=progress if show_progress else None,

@@ -30,6 +30,7 @@ from alliance.monitoring.priority import pressing_order
 
 from .analyze_columns import Run, columns_reference
 from .caseload import CaseloadSummary
+from .chunk_pool import Renderer
 from .client_figures import ClientCourse
 from .columns import NotColumnar
 from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, describe, reference_for
@@ -114,8 +115,12 @@ def analyze_file(
     on_problem: OnProblem | None = None,
     on_note: OnNote | None = None,
     progress: Progress | None = None,
+    renderer: Renderer | None = None,
 ) -> Analysis:
     """Monitor every client in `path`; return the caseload summary, problems and notes.
+
+    Each client goes to `on_client`, or to `renderer` (a report: it may render clients in
+    other processes, then writes them here in file order); not both.
 
     A cross-fitted `reference` lends each client the other half's models; a single one
     (fitted elsewhere) serves everyone; None fits a cross-fitted one from the file.
@@ -123,19 +128,29 @@ def analyze_file(
     result is the same either way.
     """
     config = config or MonitoringConfig()
+    if renderer is not None:
+        assert on_client is None, "a client goes to on_client or to renderer, not both"
+        on_client = _writing(renderer)
     if strict:
         return analyze_rows(path, config=config, reference=reference, strict=True,
                             on_client=on_client, on_problem=on_problem, on_note=on_note,
                             progress=progress)  # fmt: skip
     analysis = Analysis({})
     report, note = analysis.collectors(on_problem, on_note)
-    run = Run(config, on_client, report, note, progress)
+    run = Run(config, on_client, renderer, report, note, progress)
     try:
         summary, reference = run.analyze(path, reference)
     except NotColumnar:  # raised before anything was reported
         return analyze_rows(path, config=config, reference=reference, on_client=on_client,
                             on_problem=on_problem, on_note=on_note, progress=progress)  # fmt: skip
     return analysis.finish(summary, reference)
+
+
+def _writing(renderer: Renderer) -> OnClient:
+    def write(client: ScoredEpisode | ClientCourse, signals: list[Signal]) -> None:
+        renderer.write(renderer.render(client, signals))
+
+    return write
 
 
 def analyze_rows(

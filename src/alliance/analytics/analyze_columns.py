@@ -17,13 +17,11 @@ anything is reported, and the caller reads it with the row path.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import pickle
-import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -35,11 +33,12 @@ from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
 from alliance.monitoring.priority import pressing_order
 
 from .caseload import CaseloadSummary
-from .chunk_pool import Chunk, monitored_chunks
+from .chunk_pool import Chunk, Renderer, monitored_chunks
 from .client_figures import ChunkFigures, ClientCourse
 from .columns import Layout, read_chunks, read_layout
 from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, reference_for
 from .file_rows import Fields, InputError, Note
+from .fitters import Fitters
 from .forms import Table, gather_forms
 from .long_format import ClientBlock, read_clients
 
@@ -89,31 +88,12 @@ def sample(sampler: ReferenceSampler, part: Gathered) -> None:
 
 def columns_reference(path: Path, config: MonitoringConfig) -> CrossFittedReference:
     """`analyze.build_reference` in columns (NotColumnar: the file needs the row path)."""
-    sampler = ReferenceSampler(config)
-    layout = read_layout(path)
-    for part in gather(path, layout):
-        sample(sampler, part)
-    return fit_halves(sampler)
-
-
-def fit_halves(sampler: ReferenceSampler) -> CrossFittedReference:
-    """`sampler.reference()`, the two halves fitted side by side where there are two cores:
-    the fits are most of a run's fixed cost. The same code on the same sample in a forked
-    copy of this process gives the same models."""
-    # Forking is safe on Linux (elsewhere the libraries may not survive it).
-    if (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
-        return sampler.reference()
-    # Loaded once, here, for both: the fitting module is slow to import.
-    import statsmodels.regression.mixed_linear_model  # noqa: F401
-
-    try:
-        pool = multiprocessing.get_context("fork").Pool(1)
-    except OSError:  # no process to spare: one after the other
-        return sampler.reference()
-    with pool:
-        first = pool.apply_async(sampler.half_reference, (0,))
-        second = sampler.half_reference(1)
-        return CrossFittedReference((first.get(), second))
+    with Fitters() as fitters:
+        sampler = ReferenceSampler(config)
+        layout = read_layout(path)
+        for part in gather(path, layout):
+            sample(sampler, part)
+        return fitters.fit(sampler)
 
 
 @dataclass(slots=True)
@@ -122,6 +102,7 @@ class Run:
 
     config: MonitoringConfig
     on_client: OnClient | None
+    renderer: Renderer | None  # the report, where it renders clients apart from writing
     report: Callable[[InputError], None]
     note: Callable[[Note], None]
     progress: Callable[[int, int], None] | None
@@ -133,12 +114,14 @@ class Run:
         layout = read_layout(path)
         sampler = ReferenceSampler(self.config) if reference is None else None
         with tempfile.TemporaryFile() as spill:
-            for part in gather(path, layout):
+            with Fitters() if sampler is not None else nullcontext() as fitters:
+                for part in gather(path, layout):
+                    if sampler is not None:
+                        sample(sampler, part)
+                    pickle.dump(part, spill, protocol=pickle.HIGHEST_PROTOCOL)
                 if sampler is not None:
-                    sample(sampler, part)
-                pickle.dump(part, spill, protocol=pickle.HIGHEST_PROTOCOL)
-            if sampler is not None:
-                reference = fit_halves(sampler)
+                    assert fitters is not None
+                    reference = fitters.fit(sampler)
             assert reference is not None
             spill.seek(0)
             summary, rows = self._monitor(spill, reference)
@@ -160,15 +143,18 @@ class Run:
                 parts.append(part)
                 yield part.clients, part.clinicians, list(part.slow), part.tables
 
-        for found in monitored_chunks(chunks(), reference, self.config):
+        for found in monitored_chunks(chunks(), reference, self.config, self.renderer):
             part = parts.popleft()
             for k, monitored in enumerate(found):
                 if monitored is None:
                     rows += self._row_path(part.slow[k], reference, summary)
                 else:
-                    summary.add_counts(monitored.counts, monitored.signals)
+                    summary.add_marks(monitored.counts, monitored.marks)
                     rows += part.rows[k]
-                    if self.on_client is not None:
+                    if self.renderer is not None and monitored.text is not None:
+                        self.renderer.write(monitored.text)
+                    elif self.on_client is not None:
+                        assert monitored.course is not None and monitored.signals is not None
                         self.on_client(monitored.course, monitored.signals)
                 if self.progress is not None:
                     self.progress(rows, summary.clients)

@@ -21,7 +21,7 @@ from alliance.monitoring import SIGNAL_KINDS, MonitoringConfig, ScoredEpisode, S
 from alliance.monitoring.config import higher_is_better
 from alliance.monitoring.outcomes import InstrumentOutcome
 
-from .early_warning import EarlyWarning, judged_outcome
+from .early_warning import EarlyWarning, Mark, judged_outcome, marks_of
 
 # Flückiger, Del Re, Wampold & Horvath 2018, Psychotherapy 55:316-340 (295 studies).
 BENCHMARK = {"r": 0.278, "ci": [0.256, 0.299], "source": "Flückiger et al. 2018"}
@@ -207,15 +207,19 @@ class CaseloadSummary:
 
     def add_counts(self, counts: ClientCounts, signals: Sequence[Signal]) -> None:
         """One client, from figures worked out elsewhere (`add` works them out)."""
+        self.add_marks(counts, marks_of(signals))
+
+    def add_marks(self, counts: ClientCounts, marks: Sequence[Mark]) -> None:
+        """One client by their figures and the kind and session of each signal."""
         self.clients += 1
         self.sessions += counts.sessions
         self.sessions_with_srs += counts.sessions_with_srs
         self.administrations += counts.administrations
-        kinds = [s.kind for s in signals]
+        kinds = [kind for kind, _session in marks]
         self.signals.update(kinds)
         self.clients_with.update(set(kinds))
         self.outcomes.append(counts.outcome)
-        self.early_warning.add_outcome(counts.judged, signals)
+        self.early_warning.add_outcome(counts.judged, marks)
 
     def as_dict(self) -> dict[str, Any]:
         per_kind = {

@@ -17,15 +17,26 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from alliance.monitoring import MonitoringConfig, Signal
+from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal
 
 from .caseload import ClientCounts
 from .client_figures import ChunkFigures, ClientCourse
 from .client_signals import ChunkSignals
 from .cross_fit import AnyReference, reference_for
+from .early_warning import Mark, marks_of
 from .forms import Table
+
+
+class Renderer(Protocol):
+    """A report that turns a client into text anywhere (`render`, in a worker) and writes it
+    here (`write`): the text is most of a report's work."""
+
+    def render(self, client: ScoredEpisode | ClientCourse, signals: list[Signal]) -> str: ...
+
+    def write(self, text: str) -> None: ...
+
 
 Chunk = tuple[list[str], list[str | None], list[int], dict[str, Table]]
 
@@ -35,11 +46,14 @@ AHEAD_PER_WORKER = 2
 
 @dataclass(slots=True)
 class Monitored:
-    """A fast client, monitored: what the summary and the report take."""
+    """A fast client, monitored: what the summary takes, and the report's text where there is
+    a renderer, else the client and signals for the caller."""
 
     counts: ClientCounts
-    course: ClientCourse
-    signals: list[Signal]
+    marks: list[Mark]
+    text: str | None
+    course: ClientCourse | None
+    signals: list[Signal] | None
 
 
 def monitor_chunk(
@@ -49,6 +63,7 @@ def monitor_chunk(
     tables: dict[str, Table],
     reference: AnyReference,
     config: MonitoringConfig,
+    renderer: Renderer | None = None,
 ) -> list[Monitored | None]:
     """Each client of a chunk monitored, in order; None for a client the row reader reads."""
     models = [reference_for(reference, client_id) for client_id in clients]
@@ -61,12 +76,19 @@ def monitor_chunk(
             found.append(None)
             continue
         counts, course = figures.counts(k, client_id, clinicians[k], config)
-        found.append(Monitored(counts, course, signals.signals(k, client_id)))
+        found_signals = signals.signals(k, client_id)
+        marks = marks_of(found_signals)
+        if renderer is None:
+            found.append(Monitored(counts, marks, None, course, found_signals))
+        else:
+            found.append(
+                Monitored(counts, marks, renderer.render(course, found_signals), None, None)
+            )
     return found
 
 
 # What the forked workers monitor with: set before the pool forks, so never pickled.
-_shared: tuple[AnyReference, MonitoringConfig] | None = None
+_shared: tuple[AnyReference, MonitoringConfig, Renderer | None] | None = None
 
 
 def _work(chunk: Chunk) -> Any:
@@ -87,6 +109,7 @@ def monitored_chunks(
     chunks: Iterator[Chunk],
     reference: AnyReference,
     config: MonitoringConfig,
+    renderer: Renderer | None = None,
 ) -> Iterator[list[Monitored | None]]:
     """`monitor_chunk` of each chunk, in order: in forked workers where there are cores to
     spare, else here."""
@@ -94,7 +117,7 @@ def monitored_chunks(
     count = workers()
     pool = None
     if count:
-        _shared = (reference, config)
+        _shared = (reference, config, renderer)
         try:
             pool = multiprocessing.get_context("fork").Pool(count)
         except OSError:  # no process to spare: all here
@@ -103,7 +126,7 @@ def monitored_chunks(
             _shared = None
     if pool is None:
         for chunk in chunks:
-            yield monitor_chunk(*chunk, reference, config)
+            yield monitor_chunk(*chunk, reference, config, renderer)
         return
     with pool:
         pending: deque[Any] = deque()

@@ -25,6 +25,13 @@ BENCHMARK = (
 )
 
 
+Mark = tuple[str, int]  # a signal's kind and session: all the summary keeps of it
+
+
+def marks_of(signals: Sequence[Signal]) -> list[Mark]:
+    return [(s.kind, s.session_number) for s in signals]
+
+
 class EarlyWarning:
     """Counts, one client at a time."""
 
@@ -36,14 +43,15 @@ class EarlyWarning:
         self.improvers_flagged = 0
 
     def add(self, episode: ScoredEpisode, signals: Sequence[Signal]) -> None:
-        self.add_outcome(judged_outcome(episode, self.config), signals)
+        self.add_outcome(judged_outcome(episode, self.config), marks_of(signals))
 
-    def add_outcome(self, outcome: InstrumentOutcome | None, signals: Sequence[Signal]) -> None:
-        """One client by the outcome they are judged on (`judged_outcome`)."""
+    def add_outcome(self, outcome: InstrumentOutcome | None, marks: Sequence[Mark]) -> None:
+        """One client by the outcome they are judged on (`judged_outcome`) and the marks of
+        their signals."""
         if outcome is None:  # no measure given twice, or no reliable-change figure for it
             return
         instrument = outcome.instrument
-        flags = [s.session_number for s in signals if s.kind == "not_on_track"]
+        flags = [session for kind, session in marks if kind == "not_on_track"]
         first_flag = min(flags) if flags else None
         if outcome.reliably_deteriorated:
             self.deteriorators[instrument] += 1

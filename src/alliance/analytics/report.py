@@ -64,10 +64,16 @@ class JsonReport:
         self.config = config or MonitoringConfig()
         self.started = False
 
-    def client(self, episode: Client, signals: list[Signal]) -> None:
-        self.out.write(('{"clients": [\n' if not self.started else ",\n") +
-                       dumps(client_entry(episode, signals, self.config)))  # fmt: skip
+    def render(self, episode: Client, signals: list[Signal]) -> str:
+        """The client's entry as JSON text (in any process: it only reads)."""
+        return dumps(client_entry(episode, signals, self.config))
+
+    def write(self, text: str) -> None:
+        self.out.write(('{"clients": [\n' if not self.started else ",\n") + text)
         self.started = True
+
+    def client(self, episode: Client, signals: list[Signal]) -> None:
+        self.write(self.render(episode, signals))
 
     def finish(self, analysis: Analysis) -> None:
         w = self.out.write
@@ -88,16 +94,24 @@ class TableReport:
         self.out = out
         self.quiet_clients = quiet_clients
 
-    def client(self, episode: Client, signals: list[Signal]) -> None:
+    def render(self, episode: Client, signals: list[Signal]) -> str:
+        """The client's block ("" for none), in any process: it only reads."""
         if not signals or self.quiet_clients:
-            return
+            return ""
         who = f" ({episode.clinician_id})" if episode.clinician_id else ""
-        self.out.write(f"{episode.client_id}{who}: {len(signals)} signals\n")
-        for s in signals:
-            self.out.write(
-                f"  s{s.session_number:<3} {s.severity:<7} {s.kind:<28} {s.instrument:<8} "
-                f"{s.explanation}\n"
-            )
+        lines = [f"{episode.client_id}{who}: {len(signals)} signals\n"]
+        lines += [
+            f"  s{s.session_number:<3} {s.severity:<7} {s.kind:<28} {s.instrument:<8} "
+            f"{s.explanation}\n"
+            for s in signals
+        ]
+        return "".join(lines)
+
+    def write(self, text: str) -> None:
+        self.out.write(text)
+
+    def client(self, episode: Client, signals: list[Signal]) -> None:
+        self.write(self.render(episode, signals))
 
     def finish(self, analysis: Analysis) -> None:
         summary = analysis.summary
