@@ -2,29 +2,26 @@
 measure plan, and what sharing and safety need there.
 
 The page stays light on a long course: the data come in a fixed number of queries
-(`client_chart`), the table's values are formatted there once, and the URLs the page repeats
-(one form per signal and per rupture) are reversed once, not once a row.
+(`client_chart`), and what the page repeats (the table's rows, the timeline's signal cards,
+the rupture cards, each with its forms) is written once as HTML (`client_cards`), its values
+formatted once and its URLs reversed once, not once a row. The read's audit entry and the
+renewal of the member's session are one commit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.backends.utils import csrf_input
-from django.urls import reverse
-from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from alliance.audit.trail import record_for_client
-from alliance.care.models import (
-    RepairStep,
-    Rupture,
-    SignalAcknowledgement,
-)
+from alliance.care.models import Rupture
 from alliance.care.services.access import may_change
 from alliance.care.services.chart import ChartData, client_chart
 from alliance.care.services.episode_summary import episode_history
@@ -35,22 +32,10 @@ from alliance.web.activity import renewing_session
 from alliance.web.member_request import MemberRequest
 
 from .chart_spec import STEP_LETTERS, vega_spec
+from .client_cards import Forms, PkUrl, rupture_cards, table_rows, timeline
 from .lookups import visible_client
 
-
-@dataclass(frozen=True)
-class PkUrl:
-    """A URL naming one object, reversed once for a page that names many of its kind:
-    the page writes `head`, the object's pk, `tail`."""
-
-    head: str
-    tail: str
-
-    @classmethod
-    def of(cls, name: str) -> PkUrl:
-        marker = "987654321"
-        head, tail = reverse(name, args=[int(marker)]).split(marker)
-        return cls(head, tail)
+__all__ = ["PkUrl", "client_detail"]
 
 
 @login_required
@@ -61,20 +46,21 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     # The read's audit entry and the session's renewal: one commit.
     with renewing_session(request):
         record_for_client("read", client, client, detail="chart")
+    can_edit = may_change(request.user, client)
+    last_session = chart.rows[-1].session_number if chart.rows else None
+    # One hidden token for the page's many forms (each {% csrf_token %} masks anew).
+    forms = Forms.of(can_edit=can_edit, csrf_field=csrf_input(request), last_session=last_session)
+    spec = vega_spec(chart)
     context = {"client": client, "chart": chart,
-               "spec": spec if (spec := vega_spec(chart))["vconcat"] else None,
+               "spec_json": _script_json(spec) if spec["vconcat"] else None,
                "step_letters": STEP_LETTERS if any(r.step_list for r in chart.ruptures) else "",
-               "action_options": format_html_join("", '<option value="{}">{}</option>',
-                                                  SignalAcknowledgement.Action.choices),
-               # One hidden token for the page's many forms (each {% csrf_token %} masks anew).
-               "csrf_field": csrf_input(request),
-               "table_rows": _table_rows(chart),
-               "can_edit": may_change(request.user, client),
+               "table_rows": table_rows(chart),
+               "can_edit": can_edit,
                "held_answers": held_answers,
-               "timeline": chart.timeline, "timeline_hidden": chart.timeline_hidden,
-               "acknowledge_url": PkUrl.of("signal-acknowledge"),
-               "step_url": PkUrl.of("repair-step"),
-               "outcome_url": PkUrl.of("rupture-outcome")}  # fmt: skip
+               "timeline": timeline(chart.timeline, forms),
+               "timeline_hidden": chart.timeline_hidden,
+               "rupture_cards": rupture_cards(chart.ruptures, forms),
+               "last_session": last_session}  # fmt: skip
     context |= _rupture_choices(chart)
     # The chart's episode is the open one when there is one (`current_episode`).
     episode = chart.episode if chart.episode and chart.episode.ended_on is None else None
@@ -83,29 +69,28 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     return render(request, "clinic/client.html", context)
 
 
-def _table_rows(chart: ChartData) -> SafeString:
-    """The table's rows as HTML, written once here: at 200 sessions a template loop over
-    every cell cost more than all the page's queries."""
-    # The cells are numbers care formatted (digits, a point, a dash for none): no markup.
-    return mark_safe("\n".join(
-        f'<tr><td class="num">{row.session_number}</td>'
-        f'<td class="date">{escape(row.held_label)}</td>'
-        + "".join(f'<td class="num">{cell}</td>' for cell in row.cells) + "</tr>"
-        for row in chart.rows
-    ))  # fmt: skip
+# As the `json_script` filter escapes: nothing in the data can end the script element.
+_SCRIPT_ESCAPES = (("&", "\\u0026"), ("<", "\\u003C"), (">", "\\u003E"))
+
+
+def _script_json(spec: dict[str, Any]) -> SafeString:
+    """The chart's spec as the text of its script element: compact (a long course's spec
+    is most of the page), escaped as `json_script` escapes it, in a few string passes rather
+    than its character-by-character translation."""
+    text = json.dumps(spec, separators=(",", ":"), cls=DjangoJSONEncoder)
+    for character, escaped in _SCRIPT_ESCAPES:
+        text = text.replace(character, escaped)
+    return mark_safe(text)
 
 
 def _rupture_choices(chart: ChartData) -> dict[str, Any]:
-    """What the rupture forms offer; the session defaults to the latest score-suggested
-    rupture not yet recorded, else the latest session."""
+    """What the form to record a rupture offers; the session defaults to the latest
+    score-suggested rupture not yet recorded, else the latest session."""
     recorded = {r.session_number for r in chart.ruptures}
     suggested = [d.session for d in chart.score_ruptures if d.session not in recorded]
     return {
-        "last_session": chart.rows[-1].session_number if chart.rows else None,
         "suggested_rupture_session": max(suggested) if suggested else None,
         "rupture_types": Rupture.Type.choices,
         "noticed_choices": Rupture.NoticedVia.choices,
         "marker_groups": [(kind, pairs) for kind, pairs in MARKERS.items()],
-        "step_choices": RepairStep.Step.choices,
-        "outcome_choices": Rupture.Outcome.choices,
     }
