@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
@@ -33,28 +32,17 @@ from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
 from alliance.monitoring.priority import pressing_order
 
 from .caseload import CaseloadSummary
-from .chunk_pool import Chunk, Renderer, monitored_chunks
+from .chunk_pool import Chunk, Gathered, Renderer, monitored_chunks
 from .client_figures import ChunkFigures, ClientCourse
 from .columns import Layout, read_chunks, read_layout
 from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, reference_for
 from .file_rows import Fields, InputError, Note
 from .fitters import Fitters
-from .forms import Table, gather_forms
+from .forms import gather_forms
 from .long_format import ClientBlock, read_clients
 
 OnClient = Callable[[ScoredEpisode | ClientCourse, list[Signal]], None]
 Handlers = tuple[Callable[[InputError], None], Callable[[Note], None]]
-
-
-@dataclass(slots=True)
-class Gathered:
-    """What the first pass keeps of a chunk for the second."""
-
-    clients: list[str]
-    clinicians: list[str | None]
-    rows: list[int]  # per client
-    slow: dict[int, list[tuple[int, Fields]]]  # client -> its rows as text, for the row reader
-    tables: dict[str, Table]
 
 
 def gather(path: Path, layout: Layout) -> Iterator[Gathered]:
@@ -118,7 +106,8 @@ class Run:
                 for part in gather(path, layout):
                     if sampler is not None:
                         sample(sampler, part)
-                    pickle.dump(part, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                    blob = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+                    spill.write(len(blob).to_bytes(8, "little") + blob)
                 if sampler is not None:
                     assert fitters is not None
                     reference = fitters.fit(sampler)
@@ -132,19 +121,12 @@ class Run:
     def _monitor(self, spill: IO[bytes], reference: AnyReference) -> tuple[CaseloadSummary, int]:
         summary = CaseloadSummary(self.config)
         rows = 0
-        parts: deque[Gathered] = deque()
 
         def chunks() -> Iterator[Chunk]:
-            while True:
-                try:
-                    part: Gathered = pickle.load(spill)
-                except EOFError:
-                    return
-                parts.append(part)
-                yield part.clients, part.clinicians, list(part.slow), part.tables
+            while size := spill.read(8):
+                yield spill.read(int.from_bytes(size, "little"))
 
-        for found in monitored_chunks(chunks(), reference, self.config, self.renderer):
-            part = parts.popleft()
+        for part, found in monitored_chunks(chunks(), reference, self.config, self.renderer):
             for k, monitored in enumerate(found):
                 if monitored is None:
                     rows += self._row_path(part.slow[k], reference, summary)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +27,7 @@ from .client_figures import ChunkFigures, ClientCourse
 from .client_signals import ChunkSignals
 from .cross_fit import AnyReference, reference_for
 from .early_warning import Mark, marks_of
+from .file_rows import Fields
 from .forms import Table
 
 
@@ -38,7 +40,19 @@ class Renderer(Protocol):
     def write(self, text: str) -> None: ...
 
 
-Chunk = tuple[list[str], list[str | None], list[int], dict[str, Table]]
+@dataclass(slots=True)
+class Gathered:
+    """What the first pass keeps of a chunk for the second."""
+
+    clients: list[str]
+    clinicians: list[str | None]
+    rows: list[int]  # per client
+    slow: dict[int, list[tuple[int, Fields]]]  # client -> its rows as text, for the row reader
+    tables: dict[str, Table]
+
+
+# A chunk travels pickled, as the first pass spilled it: a worker unpickles it itself.
+Chunk = bytes
 
 # Chunks handed out ahead of the one being reported: enough to keep every worker busy.
 AHEAD_PER_WORKER = 2
@@ -57,22 +71,21 @@ class Monitored:
 
 
 def monitor_chunk(
-    clients: list[str],
-    clinicians: list[str | None],
-    slow: Iterable[int],
-    tables: dict[str, Table],
+    chunk: Chunk,
     reference: AnyReference,
     config: MonitoringConfig,
     renderer: Renderer | None = None,
-) -> list[Monitored | None]:
-    """Each client of a chunk monitored, in order; None for a client the row reader reads."""
+) -> tuple[Gathered, list[Monitored | None]]:
+    """The chunk (its tables left out) and each of its clients monitored, in order; None for
+    a client the row reader reads."""
+    part: Gathered = pickle.loads(chunk)
+    clients, clinicians, tables = part.clients, part.clinicians, part.tables
     models = [reference_for(reference, client_id) for client_id in clients]
     signals = ChunkSignals(tables, len(clients), models, config)
     figures = ChunkFigures(tables, len(clients))
-    skip = set(slow)
     found: list[Monitored | None] = []
     for k, client_id in enumerate(clients):
-        if k in skip:
+        if k in part.slow:
             found.append(None)
             continue
         counts, course = figures.counts(k, client_id, clinicians[k], config)
@@ -84,7 +97,8 @@ def monitor_chunk(
             found.append(
                 Monitored(counts, marks, renderer.render(course, found_signals), None, None)
             )
-    return found
+    part.tables = {}  # done with: not sent back
+    return part, found
 
 
 # What the forked workers monitor with: set before the pool forks, so never pickled.
@@ -93,7 +107,7 @@ _shared: tuple[AnyReference, MonitoringConfig, Renderer | None] | None = None
 
 def _work(chunk: Chunk) -> Any:
     assert _shared is not None
-    return monitor_chunk(*chunk, *_shared)
+    return monitor_chunk(chunk, *_shared)
 
 
 def workers() -> int:
@@ -110,7 +124,7 @@ def monitored_chunks(
     reference: AnyReference,
     config: MonitoringConfig,
     renderer: Renderer | None = None,
-) -> Iterator[list[Monitored | None]]:
+) -> Iterator[tuple[Gathered, list[Monitored | None]]]:
     """`monitor_chunk` of each chunk, in order: in forked workers where there are cores to
     spare, else here."""
     global _shared
@@ -126,7 +140,7 @@ def monitored_chunks(
             _shared = None
     if pool is None:
         for chunk in chunks:
-            yield monitor_chunk(*chunk, reference, config, renderer)
+            yield monitor_chunk(chunk, reference, config, renderer)
         return
     with pool:
         pending: deque[Any] = deque()
