@@ -155,16 +155,23 @@ def text(rows: list[Row], *, ending: str = "\n") -> str:
 
 
 def said_by(
-    run: Callable[..., Any], path: Path, reference: AnyReference | None, config: MonitoringConfig
+    run: Callable[..., Any],
+    path: Path,
+    reference: AnyReference | None,
+    config: MonitoringConfig,
+    *,
+    rendered: bool = False,
 ) -> tuple[str, list[str]]:
-    """The JSON `alliance analyze --format json` prints, and its stderr lines."""
+    """The JSON `alliance analyze --format json` prints, and its stderr lines; `rendered`:
+    as the command runs it, the report rendering each client where it is monitored."""
     out, said = io.StringIO(), []
     report = JsonReport(out, config)
+    handed: dict[str, Any] = {"renderer": report} if rendered else {"on_client": report.client}
     analysis = run(
         path,
         config=config,
         reference=reference,
-        on_client=report.client,
+        **handed,
         on_problem=lambda found: said.append(f"left out: {found}"),
         on_note=lambda found: said.append(f"note: {found}"),
     )
@@ -193,10 +200,15 @@ def columns_only(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 
 
 def compare(
-    path: Path, reference: AnyReference | None = None, config: MonitoringConfig = CONFIG
+    path: Path,
+    reference: AnyReference | None = None,
+    config: MonitoringConfig = CONFIG,
+    *,
+    rendered: bool = True,
 ) -> tuple[str, list[str], str, list[str]]:
     rows_json, rows_said = said_by(analyze_rows, path, reference, config)
-    return (rows_json, rows_said, *said_by(analyze_file, path, reference, config))
+    return (rows_json, rows_said,
+            *said_by(analyze_file, path, reference, config, rendered=rendered))  # fmt: skip
 
 
 def write(tmp_path: Path, body: str | bytes, name: str = "caseload.csv") -> Path:
@@ -258,16 +270,22 @@ def test_it_reads_clients_split_across_its_reads_whole(
     assert columns_json == rows_json and columns_said == rows_said
 
 
+@pytest.mark.parametrize("rendered", [True, False], ids=["rendered there", "handed back"])
 @pytest.mark.parametrize("workers", [0, 1, 2])
 def test_it_says_the_same_whether_chunks_are_monitored_here_or_in_worker_processes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns_only: set[str], workers: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    columns_only: set[str],
+    workers: int,
+    rendered: bool,
 ) -> None:
     """Many small chunks, damaged clients among them (those stay in this process): the
-    clients, problems and notes come out in file order however many processes monitor."""
+    clients, problems and notes come out in file order however many processes monitor,
+    whether the report's text is made in the workers or the clients are handed back."""
     monkeypatch.setattr(columns, "CHUNK_BYTES", 4000)
     monkeypatch.setattr(chunk_pool, "workers", lambda: workers)
     path = write(tmp_path, text(damage(caseload_rows("clinic", 90, 12), 12)))
-    rows_json, rows_said, columns_json, columns_said = compare(path)
+    rows_json, rows_said, columns_json, columns_said = compare(path, rendered=rendered)
     assert len(json.loads(columns_json)["problems"]) >= 12
     assert columns_json == rows_json and columns_said == rows_said
 
