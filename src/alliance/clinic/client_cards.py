@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
@@ -61,8 +61,9 @@ class Forms:
 
 
 def _e(value: str) -> str:
-    """As the template's autoescape prints a value."""
-    return str(conditional_escape(value))
+    """As the template's autoescape prints a value (`conditional_escape`, without its
+    wrapping of every value in a new string)."""
+    return value.__html__() if hasattr(value, "__html__") else escape(value)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -79,12 +80,12 @@ def _options(choices: Iterable[tuple[str, str]], selected: str | None = None) ->
 
 
 def table_rows(chart: ChartData) -> SafeString:
-    """The table of scores: a row a session, the cells as care formatted them (digits, a
-    point, a dash for none)."""
+    """The table of scores: a row a session, the cells as care formatted them."""
+    # The date and the cells are care's (a day and a month name; digits, a point, a dash for
+    # none): no markup, nothing to escape.
     return mark_safe("\n".join(
-        f'<tr><td class="num">{row.session_number}</td>'
-        f'<td class="date">{_e(row.held_label)}</td>'
-        + "".join(f'<td class="num">{_e(cell)}</td>' for cell in row.cells) + "</tr>"
+        f'<tr><td class="num">{row.session_number}</td><td class="date">{row.held_label}</td>'
+        + "".join([f'<td class="num">{cell}</td>' for cell in row.cells]) + "</tr>"
         for row in chart.rows
     ))  # fmt: skip
 

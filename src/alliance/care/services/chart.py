@@ -14,10 +14,11 @@ light: which sessions have any, and the few the chart and the banners need one b
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
-from django.db.models import Case, JSONField, Q, When
+from django.db.models import Case, Q, TextField, When
 from django.db.models.fields.json import KeyTransform
 from django.utils.dates import MONTHS_3
 
@@ -203,7 +204,9 @@ def _shown(value: float | None) -> str:
     """A table cell: a whole number without decimals, else one decimal (floatformat:"-1")."""
     if value is None:
         return NO_VALUE
-    return f"{value:.0f}" if round(value, 1) == round(value) else f"{value:.1f}"
+    # Rounded to one decimal, a ".0" means the value rounds to that whole number.
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _attach_forms(episode: Episode | None, rows: dict[int, SessionRow]) -> list[list[WaiBar]]:
@@ -224,17 +227,20 @@ def _attach_forms(episode: Episode | None, rows: dict[int, SessionRow]) -> list[
         row = rows[number]
         row.totals[instrument] = total
         if answers is not None:
-            row.srs_lines = tuple(float(answers[item]) for item in srs_items)
+            lines = json.loads(answers)
+            row.srs_lines = tuple([float(lines[item]) for item in srs_items])
         if means is not None:
-            bars = [WaiBar(f"S{number}", name.capitalize(), means[name]) for name in subscales]
+            by_name = json.loads(means)
+            bars = [WaiBar(f"S{number}", name.capitalize(), by_name[name]) for name in subscales]
             wai.append((number, bars))
     return [bars for _number, bars in sorted(wai, key=lambda pair: pair[0])]
 
 
 def _part_of(instrument: str, key: str) -> Case:
-    """One key of the stored score, for the forms of one instrument (NULL for the others)."""
+    """One key of the stored score as JSON text, for the forms of one instrument (NULL for
+    the others): decoded here for those forms alone, not by the field for every form."""
     return Case(
-        When(instrument=instrument, then=KeyTransform(key, "score")), output_field=JSONField()
+        When(instrument=instrument, then=KeyTransform(key, "score")), output_field=TextField()
     )
 
 
@@ -271,19 +277,18 @@ def _read_signals_light(episode: Episode | None, rows: dict[int, SessionRow]) ->
         if number in rows:
             rows[number].has_signals = True
     notable, drops = {}, []
-    # A drop's evidence (the totals before and after) is read for the drops alone.
-    evidence = Case(When(kind="possible_rupture", then="evidence"), output_field=JSONField())
-    for pk, number, kind, severity, instrument, drop in (
+    # The notable signals' evidence is small; a drop's gives the totals before and after.
+    for pk, number, kind, severity, instrument, evidence in (
         in_force.filter(Q(kind__in=NOTABLE) | Q(severity="urgent"))
-        .annotate(drop=evidence)
-        .values_list("pk", "session_number", "kind", "severity", "instrument", "drop")
-    ):
+        .values_list("pk", "session_number", "kind", "severity", "instrument", "evidence")
+    ):  # fmt: skip
         notable[pk] = (number, kind, severity, (number, kind, instrument) in acted_on)
         if number in rows:
             rows[number].self_harm |= kind == SELF_HARM
-        if drop is not None:
-            drops.append(ScoreRupture(number, drop["srs_total"], drop.get("repair_session"),
-                                      drop.get("repair_total")))  # fmt: skip
+        if kind == "possible_rupture" and evidence is not None:
+            drops.append(ScoreRupture(number, evidence["srs_total"],
+                                      evidence.get("repair_session"),
+                                      evidence.get("repair_total")))  # fmt: skip
     return _Signals(notable, acted_on, drops)
 
 
