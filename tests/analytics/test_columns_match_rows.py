@@ -363,6 +363,29 @@ def test_it_hands_a_file_the_csv_module_must_judge_to_the_row_path(
     assert columns_json == rows_json and columns_said == rows_said
 
 
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_file_found_to_need_the_row_path_late_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """With a reference at hand the workers monitor while the file is read: a quoted field in
+    the last client sends the file to the row path after many chunks were monitored, and
+    still no client, problem or note is said twice."""
+    monkeypatch.setattr(columns, "CHUNK_BYTES", 4000)
+    monkeypatch.setattr(chunk_pool, "workers", lambda: workers)
+    rows = damage(caseload_rows("clinic", 60, 13), 13)
+    last = rows[-1][0]
+    body = text(rows).replace(f"\n{last},", f'\n"{last}",')
+    path = write(tmp_path, body)
+    reference = build_reference_rows(path, CONFIG)
+    went: list[str] = []
+    monkeypatch.setattr(analyze_module, "analyze_rows", lambda *a, **k: went.append("rows")
+                        or analyze_rows(*a, **k))  # fmt: skip
+    rows_json, rows_said, columns_json, columns_said = compare(path, reference)
+    assert went == ["rows"]
+    assert len(json.loads(columns_json)["problems"]) >= 12
+    assert columns_json == rows_json and columns_said == rows_said
+
+
 @pytest.mark.parametrize(
     "instrument", ["srs", "phq-9", "gad-7", "ors", "wai-sr", "wai-sr-t", "wai"]
 )

@@ -20,7 +20,6 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -32,7 +31,7 @@ from alliance.monitoring.config import SYMPTOM_INSTRUMENTS
 from alliance.monitoring.priority import pressing_order
 
 from .caseload import CaseloadSummary
-from .chunk_pool import Chunk, Gathered, Renderer, monitored_chunks
+from .chunk_pool import Chunk, Gathered, Monitored, Renderer, monitored_chunks
 from .client_figures import ChunkFigures, ClientCourse
 from .columns import Layout, read_chunks, read_layout
 from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, reference_for
@@ -98,46 +97,59 @@ class Run:
     def analyze(
         self, path: Path, reference: AnyReference | None
     ) -> tuple[dict[str, Any], AnyReference]:
-        """The summary up to its rows read, and the reference the clients were judged by."""
+        """The summary up to its rows read, and the reference the clients were judged by.
+
+        Nothing is reported until the whole file has been read (it may yet turn out to need
+        the row path): with a reference at hand, the workers monitor the chunks while the
+        file is read and their results wait in a temporary file; without one, the chunks
+        wait there for the fit, then go to the workers."""
         layout = read_layout(path)
-        sampler = ReferenceSampler(self.config) if reference is None else None
+        monitored: Iterator[tuple[Gathered, list[Monitored | None]]]
         with tempfile.TemporaryFile() as spill:
-            with Fitters() if sampler is not None else nullcontext() as fitters:
-                for part in gather(path, layout):
-                    if sampler is not None:
-                        sample(sampler, part)
-                    blob = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-                    spill.write(len(blob).to_bytes(8, "little") + blob)
-                if sampler is not None:
-                    assert fitters is not None
-                    reference = fitters.fit(sampler)
-            assert reference is not None
-            spill.seek(0)
-            summary, rows = self._monitor(spill, reference)
+            if reference is None:
+                reference = self._read_and_fit(path, layout, spill)
+                spill.seek(0)
+                monitored = monitored_chunks(_blobs(spill), reference, self.config,
+                                             self.renderer)  # fmt: skip
+            else:
+                chunks = (_pickled(part) for part in gather(path, layout))
+                for done in monitored_chunks(chunks, reference, self.config, self.renderer):
+                    _spill(spill, _pickled(done))
+                spill.seek(0)
+                monitored = (pickle.loads(blob) for blob in _blobs(spill))
+            summary, rows = self._report(monitored, reference)
         result = summary.as_dict()
         result["rows"] = rows
         return result, reference
 
-    def _monitor(self, spill: IO[bytes], reference: AnyReference) -> tuple[CaseloadSummary, int]:
+    def _read_and_fit(self, path: Path, layout: Layout, spill: IO[bytes]) -> AnyReference:
+        """The first pass without a reference: each chunk spilled and sampled, then the fit
+        (its processes load their library while the file is read)."""
+        sampler = ReferenceSampler(self.config)
+        with Fitters() as fitters:
+            for part in gather(path, layout):
+                sample(sampler, part)
+                _spill(spill, _pickled(part))
+            return fitters.fit(sampler)
+
+    def _report(
+        self, monitored: Iterator[tuple[Gathered, list[Monitored | None]]], reference: AnyReference
+    ) -> tuple[CaseloadSummary, int]:
+        """Each client to the summary and the report, in file order."""
         summary = CaseloadSummary(self.config)
         rows = 0
-
-        def chunks() -> Iterator[Chunk]:
-            while size := spill.read(8):
-                yield spill.read(int.from_bytes(size, "little"))
-
-        for part, found in monitored_chunks(chunks(), reference, self.config, self.renderer):
-            for k, monitored in enumerate(found):
-                if monitored is None:
+        for part, found in monitored:
+            for k, client in enumerate(found):
+                if client is None:
                     rows += self._row_path(part.slow[k], reference, summary)
                 else:
-                    summary.add_marks(monitored.counts, monitored.marks)
+                    summary.add_marks(client.counts, client.marks)
                     rows += part.rows[k]
-                    if self.renderer is not None and monitored.text is not None:
-                        self.renderer.write(monitored.text)
+                    if self.renderer is not None and client.text is not None:
+                        self.renderer.write(client.text)
                     elif self.on_client is not None:
-                        assert monitored.course is not None and monitored.signals is not None
-                        self.on_client(monitored.course, monitored.signals)
+                        assert client.course is not None and client.signals is not None
+                        self.on_client(client.course, client.signals)
                 if self.progress is not None:
                     self.progress(rows, summary.clients)
         return summary, rows
@@ -160,3 +172,16 @@ class Run:
         if self.on_client is not None:
             self.on_client(episode, signals)
         return block.rows
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _spill(spill: IO[bytes], blob: bytes) -> None:
+    spill.write(len(blob).to_bytes(8, "little") + blob)
+
+
+def _blobs(spill: IO[bytes]) -> Iterator[Chunk]:
+    while size := spill.read(8):
+        yield spill.read(int.from_bytes(size, "little"))
