@@ -5,9 +5,11 @@ Each run is a fresh process: the floor (the csv module reads every row and does 
 else), `alliance analyze FILE --format json` (the columns path, the default), the same with
 a saved reference (no trajectory fit: what is left is the part that grows with the file),
 and the row path (`analyze_rows`, writing the same JSON). For each: wall time, CPU time
-(user + system, the process and its children: the fit may run in a second process) and peak
-memory (max RSS, via wait4), and each time as a multiple of the floor's. Peak memory should
-not grow with the file: the last lines compare the two sizes.
+(user + system, the process and its children: the reference halves are fitted in two
+processes of their own and the clients monitored in one worker per core) and peak memory
+(max RSS of the process or its largest child, via wait4), and each time as a multiple of the
+floor's. The wall time is what a user waits; the CPU time is the work done, on every core.
+Peak memory should not grow with the file: the last lines compare the two sizes.
 
 On a machine that is busy with other work, wall times stretch and CPU times hold: read the
 CPU ratios then.
@@ -100,6 +102,7 @@ def main() -> None:
             if with_rows:
                 runs["rows (analyze_rows)"] = measure([sys.executable, "-c", ROW_PATH, str(path)])
             table += [(name, n, rows, size, run) for name, run in runs.items()]
+    print(f"{len(os.sched_getaffinity(0))} cores; the csv floor is one process on one core")
     print(f"{'path':<27} {'clients':>7} {'rows':>9} {'MiB':>5} {'wall s':>7} {'x floor':>7} "
           f"{'CPU s':>6} {'x floor':>7} {'peak MiB':>8}")  # fmt: skip
     floors = {n: run for name, n, _, _, run in table if name.startswith("floor")}
