@@ -383,13 +383,19 @@ def round_trip_workers(workers: int | None) -> tuple[int, str]:
     return 1, "REDIS_URL unset, so one process: set it for the target's --workers 2"
 
 
-def describe_server(workers: int) -> str:
+def server_threads(workers: int) -> int:
+    """The threads of each of `alliance serve`'s processes."""
     from alliance.web.run import THREADS, WORKER_THREADS
 
+    return WORKER_THREADS if workers > 1 else THREADS
+
+
+def describe_server(workers: int) -> str:
+    threads = server_threads(workers)
     if workers > 1:
-        server = f"gunicorn, {workers} worker processes x {WORKER_THREADS} threads"
+        server = f"gunicorn, {workers} worker processes x {threads} threads"
     else:
-        server = f"waitress, 1 process x {THREADS} threads"
+        server = f"waitress, 1 process x {threads} threads"
     cache = "in Redis" if os.environ.get("REDIS_URL") else "in each process's memory"
     tasks = os.environ.get("ALLIANCE_TASKS", "database")
     return f"{server}; {engine()}; cache {cache}; task queue: {tasks}"
@@ -437,7 +443,10 @@ def bench_round_trip(
     count, why = round_trip_workers(workers)
     # Each client at once has `submits` sessions; the one client alone goes through clients
     # of the same shape, one after the other, until it has sent `single` submissions.
-    warm_tokens = round_trip_links("RT-WARM", submitters, 1)
+    # Enough at once to keep every serving thread busy, so each opens its database
+    # connection (and loads its templates) before anything is timed.
+    warming = max(submitters, count * server_threads(count))
+    warm_tokens = round_trip_links("RT-WARM", warming, 1)
     single_tokens = [token for tokens in round_trip_links("RT-ALONE", -(-single // submits),
                                                           submits)
                      for token in tokens][:single]  # fmt: skip
@@ -450,9 +459,8 @@ def bench_round_trip(
     try:
         floor = Trips()
         _at_once(submitters, submits, lambda _k, _i: floor.add(_get(base + "/health/")))
-        # Warm every thread of the server (its database connection, templates) first.
         warm = Trips()
-        _at_once(submitters, 1, lambda k, _i: warm.add(_submit(base, warm_tokens[k][0])))
+        _at_once(warming, 1, lambda k, _i: warm.add(_submit(base, warm_tokens[k][0])))
         alone = Trips()
         start = time.perf_counter()
         for token in single_tokens:
@@ -494,7 +502,8 @@ def bench_round_trip(
         met = "met" if ratio <= ROUND_TRIP_TARGET and not errors else "not met"
         differs = ""
         if (submitters, count, engine()) != (20, 2, "PostgreSQL"):
-            differs = f" (this run: {submitters} at once, --workers {count}, {engine()})"
+            differs = (f" at this run's setting ({submitters} at once, --workers {count}, "
+                       f"{engine()}), not the target's")  # fmt: skip
         print(f"  target (20 at once, --workers 2, PostgreSQL): p95 at most "
               f"{ROUND_TRIP_TARGET:.0f}x the median alone, 0 errors: {met}{differs}")  # fmt: skip
     described = ", ".join(f"{n} {what}" for what, n in sorted(errors.items()))
