@@ -5,14 +5,18 @@ supervisor) sees every card and no form."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.template import Context, Template
 
 from alliance.care.models import Client, SignalRecord
 from alliance.care.services.acknowledgements import acknowledge_signal
 from alliance.care.services.ruptures import record_outcome, record_repair_step, record_rupture
+from alliance.clinic.client_cards import when_shown
 
 from ..cast import client_of, phq9, signed_in, srs
 
@@ -93,3 +97,12 @@ def test_a_supervisor_sees_every_card_and_no_form(
     assert read_only.count('<section class="card rupture"') == 1
     assert ESCAPED in read_only
     assert "<form" not in read_only[read_only.index('id="ruptures"') :]
+
+
+def test_a_moment_is_written_as_the_date_filter_writes_it(settings: Any) -> None:
+    settings.TIME_ZONE = "Pacific/Auckland"  # a day ahead of UTC: the local date is the one
+    filter_written = Template('{{ moment|date:"j M Y H:i" }}')
+    for moment in (dt.datetime(2026, 3, 7, 23, 5, tzinfo=dt.UTC),
+                   dt.datetime(2026, 12, 31, 11, 59, tzinfo=dt.UTC)):  # fmt: skip
+        assert when_shown(moment) == filter_written.render(Context({"moment": moment}))
+    assert when_shown(dt.datetime(2026, 3, 7, 23, 5, tzinfo=dt.UTC)) == "8 Mar 2026 12:05"

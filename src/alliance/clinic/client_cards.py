@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
@@ -66,9 +66,10 @@ def _e(value: str) -> str:
     return value.__html__() if hasattr(value, "__html__") else escape(value)
 
 
-def _when(moment: dt.datetime) -> str:
-    # The `date` filter's "j M Y H:i", in the site's time zone.
-    return date_format(localtime(moment), "j M Y H:i")
+def when_shown(moment: dt.datetime) -> str:
+    """As the `date` filter prints "j M Y H:i" in the site's time zone: "7 Mar 2026 14:05"."""
+    local = localtime(moment)
+    return f"{local.day} {MONTHS_3[local.month].title()} {local.year} {local:%H:%M}"
 
 
 def _options(choices: Iterable[tuple[str, str]], selected: str | None = None) -> str:
@@ -132,7 +133,7 @@ def _signal(signal: SignalCard, forms: Forms, action_options: str) -> str:
     records = "".join(
         f'<p class="record">✓ {_e(record.get_action_display())}'
         f'{f": {_e(record.note)}" if record.note else ""} <span class="quiet">'
-        f"({_e(record.recorded_by.get_username())}, {_when(record.recorded_at)})</span></p>"
+        f"({_e(record.recorded_by.get_username())}, {when_shown(record.recorded_at)})</span></p>"
         for record in signal["records"]
     )
     card = (
@@ -174,7 +175,7 @@ def _rupture(rupture: Rupture, forms: Forms) -> str:
         f'<section class="card rupture" id="r{rupture.pk}">',
         f"  <h3>Session {rupture.session_number}: {_e(rupture.get_rupture_type_display())}</h3>",
         f'  <p class="quiet">{_e(rupture.get_noticed_via_display())} · recorded by '
-        f"{_e(rupture.recorded_by.get_username())}, {_when(rupture.recorded_at)}</p>",
+        f"{_e(rupture.recorded_by.get_username())}, {when_shown(rupture.recorded_at)}</p>",
     ]
     if rupture.marker_labels:
         labels = "".join(f"<li>{_e(label)}</li>" for label in rupture.marker_labels)
