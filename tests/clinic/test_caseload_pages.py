@@ -86,10 +86,12 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     raw = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', page, re.S)
     assert raw is not None
     spec = json.loads(raw.group(1))
-    # No rupture recorded, so no layer for ruptures or repair steps.
+    # No rupture recorded, so no layer for ruptures or repair steps. The line and its points
+    # draw one dataset, sent once.
     line, points, cutoff, markers = spec["vconcat"][0]["layer"]
-    assert [v["total"] for v in line["data"]["values"]] == [38.0, 38.0, 28.0]
-    assert points["data"] == line["data"]
+    assert points["data"] == line["data"] and list(line["data"]) == ["name"]
+    srs_totals = spec["datasets"][line["data"]["name"]]
+    assert [v["total"] for v in srs_totals] == [38.0, 38.0, 28.0]
     assert cutoff["data"]["values"] == [{"cutoff": 36, "said": "alliance concern at 36"}]
     assert markers["data"]["values"] == [
         {"session": 3, "total": 28.0, "event": "drop (scores)",
@@ -97,7 +99,9 @@ def test_it_draws_the_chart_from_a_spec_with_the_same_numbers_as_the_table(
     ]  # fmt: skip
     # No reference, so no expected band: the PHQ-9's line, its points and its caseness.
     line, points, caseness = spec["vconcat"][1]["layer"]
-    assert [(v["session"], v["total"]) for v in points["data"]["values"]] == [(1, 8.0)]
+    assert points["data"] == line["data"]
+    phq9_totals = spec["datasets"][points["data"]["name"]]
+    assert [(v["session"], v["total"]) for v in phq9_totals] == [(1, 8.0)]
     assert caseness["data"]["values"] == [
         {"event": "PHQ-9", "caseness": 10, "said": "PHQ-9 caseness at 10"}
     ]

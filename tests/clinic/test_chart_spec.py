@@ -5,6 +5,8 @@ session axis from 1, and the SRS's four lines session by session."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from django.contrib.auth.models import User
 from alliance.care.models import Client, HeldSelfHarmAnswer, Session
 from alliance.care.services.chart import client_chart
 from alliance.care.services.ruptures import record_repair_step, record_rupture
-from alliance.clinic.chart_spec import session_ticks, vega_spec
+from alliance.clinic.chart_spec import session_ticks, vega_spec, with_shared_data
 from alliance.safety.services import acknowledge_held_answer
 
 from ..cast import client_of, phq9, signed_in, srs
@@ -246,3 +248,27 @@ def test_a_held_self_harm_answer_is_marked_and_stays_marked_once_acted_on(
     assert harm_sessions() == [2]
     acknowledge_held_answer(held=held, action="safety", note="Safety plan made.", user=clinician)
     assert harm_sessions() == [2]
+
+
+def test_the_page_sends_the_values_a_line_and_its_points_share_once(clinician: User) -> None:
+    forms = [(n, "srs", srs(v)) for n, v in enumerate((9.5, 9.5, 7.0, 9.6), 1)]
+    forms += [(n, "phq-9", phq9(1 if n == 2 else 0)) for n in range(1, 5)]
+    client = client_of(clinician, "A-shared", forms)
+    spec = spec_of(client)
+    shared = with_shared_data(spec)
+    # The SRS totals and the PHQ-9 totals, each drawn as a line and as points.
+    assert len(shared["datasets"]) == 2
+    named = [lay for p in shared["vconcat"] for lay in p.get("layer", []) if "name" in lay["data"]]
+    assert sorted(lay["mark"]["type"] for lay in named) == ["line", "line", "point", "point"]
+    # Each name read back, the layers are the ones the spec drew, in the same order.
+    resolved = [
+        [lay | {"data": {"values": shared["datasets"][lay["data"]["name"]]}}
+         if "name" in lay["data"] else lay for lay in p.get("layer", [])]
+        for p in shared["vconcat"]
+    ]  # fmt: skip
+    assert resolved == [p.get("layer", []) for p in spec["vconcat"]]
+    assert len(json.dumps(shared)) < len(json.dumps(spec))
+    # What the page sends is that spec.
+    page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
+    sent = re.search(r'<script id="chart-spec" type="application/json">(.*?)</script>', page)
+    assert sent is not None and json.loads(sent.group(1)) == json.loads(json.dumps(shared))

@@ -95,6 +95,35 @@ def vega_spec(chart: ChartData) -> dict[str, Any]:
     }
 
 
+def with_shared_data(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with each list of values that several layers draw (a panel's line and its
+    points) sent once, as a named dataset the layers refer to: on a long course the scores
+    are most of the page, and writing them out twice costs as much again to encode."""
+    seen: dict[int, list[dict[str, Any]]] = {}
+    for panel in spec["vconcat"]:
+        for layer in panel.get("layer", ()):
+            values = layer["data"].get("values")
+            if values is not None:
+                seen.setdefault(id(values), []).append(layer)
+    datasets: dict[str, Any] = {}
+    shared: dict[int, dict[str, Any]] = {}  # id of a layer: the layer naming its dataset
+    for layers in seen.values():
+        if len(layers) > 1:
+            name = f"data-{len(datasets) + 1}"
+            datasets[name] = layers[0]["data"]["values"]
+            for layer in layers:
+                shared[id(layer)] = layer | {"data": {"name": name}}
+    if not datasets:
+        return spec
+    panels = [
+        panel | {"layer": [shared.get(id(layer), layer) for layer in panel["layer"]]}
+        if "layer" in panel
+        else panel
+        for panel in spec["vconcat"]
+    ]
+    return spec | {"vconcat": panels, "datasets": datasets}
+
+
 def session_axis(chart: ChartData, field: str = "session") -> dict[str, Any]:
     """Session 1 to the last, whole numbers (no session 0, no half sessions), each session
     in the middle of its own width, as the SRS lines' cells are drawn."""

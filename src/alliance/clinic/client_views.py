@@ -31,7 +31,7 @@ from alliance.safety.services import held_answer_rows
 from alliance.web.activity import renewing_session
 from alliance.web.member_request import MemberRequest
 
-from .chart_spec import STEP_LETTERS, vega_spec
+from .chart_spec import STEP_LETTERS, vega_spec, with_shared_data
 from .client_cards import Forms, PkUrl, rupture_cards, table_rows, timeline
 from .lookups import visible_client
 
@@ -52,7 +52,7 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     forms = Forms.of(can_edit=can_edit, csrf_field=csrf_input(request), last_session=last_session)
     spec = vega_spec(chart)
     context = {"client": client, "chart": chart,
-               "spec_json": _script_json(spec) if spec["vconcat"] else None,
+               "spec_json": _script_json(with_shared_data(spec)) if spec["vconcat"] else None,
                "step_letters": STEP_LETTERS if any(r.step_list for r in chart.ruptures) else "",
                "table_rows": table_rows(chart),
                "can_edit": can_edit,
