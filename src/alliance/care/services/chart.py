@@ -356,7 +356,8 @@ def _attach_ruptures(episode: Episode | None, rows: dict[int, SessionRow]) -> li
     ruptures = list(Rupture.objects.filter(episode=episode).select_related("recorded_by"))
     by_pk = {rupture.pk: rupture for rupture in ruptures}
     steps: dict[int, list[RepairStep]] = {}
-    for step in RepairStep.objects.filter(rupture__episode=episode):
+    # The ruptures' steps, none to read for the many clients with no rupture recorded.
+    for step in RepairStep.objects.filter(rupture_id__in=list(by_pk)) if ruptures else ():
         step.rupture = by_pk[step.rupture_id]  # the rupture read above, not read again
         steps.setdefault(step.rupture_id, []).append(step)
         if step.session_number in rows:
