@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib.auth.models import User
 
+from alliance.care.models import HeldSelfHarmAnswer, Session
 from alliance.care.services.chart import client_chart
 from alliance.care.services.episodes import begin_episode, close_episode
 from alliance.care.services.links import create_form_link, submit_forms
@@ -31,3 +32,22 @@ def test_the_chart_shows_the_current_course_and_the_page_both(clinician: User) -
     assert [(row.session_number, row.totals.get("srs")) for row in chart.rows] == [(1, 30.0)]
     page = signed_in(clinician).get(f"/clients/{client.pk}/").content.decode()
     assert "Episode 1" in page and "Episode 2" in page and "Start a session" in page
+
+
+def test_a_held_answer_of_an_earlier_course_still_raises_its_banner(clinician: User) -> None:
+    client = client_of(clinician, "RC-3", [(1, "srs", srs(9.0))], started_on=dt.date(2026, 1, 5))
+    close_episode(client=client, user=clinician)
+    begin_episode(client=client, user=clinician)
+    start_session(client=client)  # session 1 again, of the new course
+    browser = signed_in(clinician)
+    banner = "a self-harm answer (More than half the days) at session 1"
+    assert banner not in browser.get(f"/clients/{client.pk}/").content.decode()
+    earlier = Session.objects.get(episode__client=client, episode__ended_on__isnull=False)
+    HeldSelfHarmAnswer.objects.create(session=earlier, instrument="phq-9", item="9", value=2,
+                                      via="link")  # fmt: skip
+    page = browser.get(f"/clients/{client.pk}/").content.decode()
+    assert banner in page
+    # The current course's chart marks its own sessions only.
+    assert [(row.session_number, row.self_harm) for row in client_chart(client).rows] == [
+        (1, False)
+    ]

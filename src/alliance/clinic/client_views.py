@@ -42,7 +42,8 @@ __all__ = ["PkUrl", "client_detail"]
 def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     client = visible_client(request, pk)
     chart = client_chart(client, whole_timeline=request.GET.get("timeline") == "all")
-    held_answers = held_answer_rows(client_id=client.pk)
+    # The held self-harm answers that still stand; none to look for if none was ever held.
+    held_answers = held_answer_rows(client_id=client.pk) if chart.any_held_answer else []
     # The read's audit entry and the session's renewal: one commit.
     with renewing_session(request):
         record_for_client("read", client, client, detail="chart")

@@ -135,6 +135,9 @@ class ChartData:
     # rows with events it leaves out.
     timeline: list[SessionRow] = field(default_factory=list)
     timeline_hidden: int = 0
+    # Whether a self-harm answer was ever held from a refused form of this client, in any
+    # course: only then can one still stand (`alliance.safety.services.held_answer_rows`).
+    any_held_answer: bool = False
 
 
 def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
@@ -149,7 +152,7 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         .values_list("number", "held_on")
     }
     wai_forms = _attach_forms(episode, rows)
-    light = _read_signals_light(episode, rows)
+    light = _read_signals_light(client.pk, episode, rows)
     ruptures = _attach_ruptures(episode, rows)
     ordered = [rows[n] for n in sorted(rows)]
     # Only the instruments this client fills: a narrow table reads on a phone.
@@ -187,6 +190,7 @@ def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
         srs_line_names=tuple(item.label.split(":")[0].split()[0] for item in srs.items),
         timeline=timeline,
         timeline_hidden=hidden,
+        any_held_answer=light.any_held,
     )
 
 
@@ -257,9 +261,12 @@ class _Signals:
     notable: dict[int, Light]  # by id: the urgent ones, the score-suggested ruptures, ...
     acted_on: set[SignalKey]
     score_ruptures: list[ScoreRupture]
+    any_held: bool  # a self-harm answer held in any of the client's courses
 
 
-def _read_signals_light(episode: Episode | None, rows: dict[int, SessionRow]) -> _Signals:
+def _read_signals_light(
+    client_id: int, episode: Episode | None, rows: dict[int, SessionRow]
+) -> _Signals:
     """The signals in force, read light: which sessions have any, and the notable ones one
     by one; a self-harm answer (PHQ-9 item 9 at or above its cutoff) marks its session."""
     acted_on = set(
@@ -268,10 +275,14 @@ def _read_signals_light(episode: Episode | None, rows: dict[int, SessionRow]) ->
         )
     )
     # A self-harm answer held from a form refused as a whole is marked like a stored one,
-    # and stays marked once acted on, as a stored one's signal does.
-    held = HeldSelfHarmAnswer.objects.filter(session__episode=episode)
-    for number in held.values_list("session__number", flat=True):
-        rows[number].self_harm = True
+    # and stays marked once acted on, as a stored one's signal does. Read for every course of
+    # the client: whether one was ever held at all (the page then reads which still stand).
+    held = HeldSelfHarmAnswer.objects.filter(session__episode__client_id=client_id)
+    any_held = False
+    for episode_id, number in held.values_list("session__episode_id", "session__number"):
+        any_held = True
+        if episode is not None and episode_id == episode.pk:
+            rows[number].self_harm = True
     in_force = SignalRecord.objects.in_force().filter(episode=episode)
     for number in in_force.order_by().values_list("session_number", flat=True).distinct():
         if number in rows:
@@ -289,7 +300,7 @@ def _read_signals_light(episode: Episode | None, rows: dict[int, SessionRow]) ->
             drops.append(ScoreRupture(number, evidence["srs_total"],
                                       evidence.get("repair_session"),
                                       evidence.get("repair_total")))  # fmt: skip
-    return _Signals(notable, acted_on, drops)
+    return _Signals(notable, acted_on, drops, any_held)
 
 
 def _timeline_rows(
