@@ -8,8 +8,10 @@ import datetime as dt
 
 from django.contrib.auth.models import User
 
-from alliance.care.models import HeldSelfHarmAnswer, Session
+from alliance.care.models import Client, HeldSelfHarmAnswer, Session
 from alliance.care.services.chart import client_chart
+from alliance.care.services.clients import current_episode
+from alliance.care.services.episode_summary import current_of, episode_history
 from alliance.care.services.episodes import begin_episode, close_episode
 from alliance.care.services.links import create_form_link, submit_forms
 from alliance.care.services.sessions import start_session
@@ -51,3 +53,25 @@ def test_a_held_answer_of_an_earlier_course_still_raises_its_banner(clinician: U
     assert [(row.session_number, row.self_harm) for row in client_chart(client).rows] == [
         (1, False)
     ]
+
+
+def test_the_page_takes_the_current_course_from_the_episodes_it_lists(clinician: User) -> None:
+    client = client_of(clinician, "RC-4", [(1, "srs", srs(9.0))], started_on=dt.date(2026, 1, 5))
+    stages = []
+
+    def compare() -> None:
+        history = episode_history(client, open_outcome=False)
+        stages.append(current_episode(client))
+        assert current_of(history) == stages[-1]
+
+    compare()  # one open course
+    close_episode(client=client, user=clinician, ended_on=dt.date(2026, 1, 20))
+    compare()  # the closed one, until a new one begins
+    begin_episode(client=client, user=clinician)
+    compare()  # the new, open one
+    close_episode(client=client, user=clinician)
+    compare()  # the latest of two closed
+    assert len(set(stages)) == 2 and None not in stages
+    nobody = Client.objects.create(organization=client.organization, clinician=clinician,
+                                   code="RC-5")  # fmt: skip
+    assert current_of(episode_history(nobody)) is None is current_episode(nobody)

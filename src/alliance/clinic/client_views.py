@@ -23,8 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from alliance.audit.trail import record_for_client
 from alliance.care.models import Rupture
 from alliance.care.services.access import may_change
-from alliance.care.services.chart import ChartData, client_chart
-from alliance.care.services.episode_summary import episode_history
+from alliance.care.services.chart import ChartData, episode_chart
+from alliance.care.services.episode_summary import current_of, episode_history
 from alliance.care.services.plans import describe_plan
 from alliance.care.services.ruptures import MARKERS
 from alliance.safety.services import held_answer_rows
@@ -46,7 +46,10 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
         client = own_client(request, pk)
     except Http404:
         client = visible_client(request, pk)
-    chart = client_chart(client, whole_timeline=request.GET.get("timeline") == "all")
+    # Every course of treatment, the latest first; the chart draws the current one.
+    episodes = episode_history(client, open_outcome=False)
+    whole_timeline = request.GET.get("timeline") == "all"
+    chart = episode_chart(client, current_of(episodes), whole_timeline=whole_timeline)
     # The held self-harm answers that still stand; none to look for if none was ever held.
     held_answers = held_answer_rows(client_id=client.pk) if chart.any_held_answer else []
     # The read's audit entry and the session's renewal: one commit.
@@ -71,7 +74,7 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     # The chart's episode is the open one when there is one (`current_episode`).
     episode = chart.episode if chart.episode and chart.episode.ended_on is None else None
     context["plan"] = describe_plan(episode.measure_plan) if episode else None
-    context["episodes"] = episode_history(client, open_outcome=False)
+    context["episodes"] = episodes
     return render(request, "clinic/client.html", context)
 
 

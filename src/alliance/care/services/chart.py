@@ -141,10 +141,16 @@ class ChartData:
 
 
 def client_chart(client: Client, *, whole_timeline: bool = False) -> ChartData:
-    """The client's sessions with their totals, signals and what the clinician recorded."""
-    # The current course of treatment (the open episode, else the latest ended): a returning
-    # client's sessions are numbered from 1 again, and two courses never share a row.
-    episode = current_episode(client)
+    """The client's sessions with their totals, signals and what the clinician recorded, in
+    the current course of treatment (the open episode, else the latest ended): a returning
+    client's sessions are numbered from 1 again, and two courses never share a row."""
+    return episode_chart(client, current_episode(client), whole_timeline=whole_timeline)
+
+
+def episode_chart(
+    client: Client, episode: Episode | None, *, whole_timeline: bool = False
+) -> ChartData:
+    """`client_chart` of a course already at hand (None: the client has none yet)."""
     rows: dict[int, SessionRow] = {
         number: SessionRow(number, held_on)
         for number, held_on in Session.objects.filter(episode=episode)

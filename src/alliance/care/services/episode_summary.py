@@ -83,6 +83,12 @@ def episode_history(client: Client, *, open_outcome: bool = True) -> list[Episod
     return summaries[::-1]
 
 
+def current_of(history: list[EpisodeSummary]) -> Episode | None:
+    """The episode `clients.current_episode` names (the open one, else the latest ended),
+    taken from a client's `episode_history` instead of read again."""
+    return next((s.episode for s in history if s.is_open), history[0].episode if history else None)
+
+
 def summarize_episode(episode: Episode) -> EpisodeSummary:
     """One episode's summary (for the discharge page)."""
     for summary in episode_history(episode.client):
