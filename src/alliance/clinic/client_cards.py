@@ -82,10 +82,9 @@ def _options(choices: Iterable[tuple[str, str]], selected: str | None = None) ->
 
 def table_rows(chart: ChartData) -> SafeString:
     """The table of scores: a row a session, the cells as care formatted them."""
-    # The date and the cells are care's (a day and a month name; digits, a point, a dash for
-    # none): no markup, nothing to escape.
+    # The cells are numbers care formatted (digits, a point, a dash for none): no markup.
     return mark_safe("\n".join(
-        f'<tr><td class="num">{row.session_number}</td><td class="date">{row.held_label}</td>'
+        f'<tr><td class="num">{row.session_number}</td><td class="date">{_e(row.held_label)}</td>'
         + "".join([f'<td class="num">{cell}</td>' for cell in row.cells]) + "</tr>"
         for row in chart.rows
     ))  # fmt: skip
