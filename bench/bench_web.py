@@ -401,12 +401,13 @@ def describe_server(workers: int) -> str:
     return f"{server}; {engine()}; cache {cache}; task queue: {tasks}"
 
 
-def start_server(workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    workers: int, log: Path, env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], str]:
     """`alliance serve --workers N` on a free port, once it answers /health/; its base URL."""
     port = free_port()
     command = [str(Path(sys.executable).parent / "alliance"), "serve", "--port", str(port),
                "--workers", str(workers)]  # fmt: skip
-    env = os.environ.copy()  # DATABASE_URL, REDIS_URL, the data folder: as this run has them
     with log.open("wb") as output:
         server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -441,21 +442,22 @@ def bench_round_trip(
     from alliance.care.models import Administration
 
     count, why = round_trip_workers(workers)
-    # Each client at once has `submits` sessions; the one client alone goes through clients
-    # of the same shape, one after the other, until it has sent `single` submissions.
     # Enough at once to keep every serving thread busy, so each opens its database
     # connection (and loads its templates) before anything is timed.
     warming = max(submitters, count * server_threads(count))
     warm_tokens = round_trip_links("RT-WARM", warming, 1)
+    # Each client at once has `submits` sessions; the one client alone goes through clients
+    # of the same shape, one after the other, until it has sent `single` submissions.
     single_tokens = [token for tokens in round_trip_links("RT-ALONE", -(-single // submits),
                                                           submits)
                      for token in tokens][:single]  # fmt: skip
     together_tokens = round_trip_links("RT", submitters, submits)
     before = Administration.objects.count()
-    if os.environ.get("REDIS_URL"):
-        # The bench's cache keys (link guesses) apart from any install's on the same Redis.
-        os.environ["ALLIANCE_CACHE_PREFIX"] = f"alliance-bench-{os.getpid()}"
-    server, base = start_server(count, log_folder / "serve.log")
+    # DATABASE_URL, REDIS_URL, the data folder: as this run has them; the bench's cache keys
+    # (link guesses) apart from any install's on the same Redis.
+    prefix = f"alliance-bench-{os.getpid()}"
+    env = os.environ | {"ALLIANCE_CACHE_PREFIX": prefix}
+    server, base = start_server(count, log_folder / "serve.log", env)
     try:
         floor = Trips()
         _at_once(submitters, submits, lambda _k, _i: floor.add(_get(base + "/health/")))
@@ -473,7 +475,7 @@ def bench_round_trip(
         together.seconds = time.perf_counter() - start
     finally:
         stop_server(server)
-        forget_bench_cache()
+        forget_bench_cache(prefix)
     stored = Administration.objects.count() - before
     acknowledged = warm.acknowledged + alone.acknowledged + together.acknowledged
     errors = warm.errors + alone.errors + together.errors + floor.errors
@@ -488,7 +490,7 @@ def bench_round_trip(
     if together.times:
         print("  " + line(f"{submitters} clients at once, {submits} each", together.times))
     if alone.times and together.times:
-        cores = os.cpu_count() or 1
+        cores = usable_cores()
         print(f"  throughput: alone {alone.rate:.1f} submissions/s, at once "
               f"{together.rate:.1f}/s ({together.rate / alone.rate:.2f}x, on {cores} "
               f"cores)")  # fmt: skip
@@ -514,10 +516,16 @@ def bench_round_trip(
     return not errors and stored == expected
 
 
-def forget_bench_cache() -> None:
-    """Remove the bench's keys (its own prefix) from Redis."""
-    prefix = os.environ.pop("ALLIANCE_CACHE_PREFIX", "")
-    if not prefix.startswith("alliance-bench-"):
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or a `taskset`'s, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def forget_bench_cache(prefix: str) -> None:
+    """Remove the bench's keys (under its own prefix) from Redis, when the cache was there."""
+    if not os.environ.get("REDIS_URL"):
         return
     import redis
 
