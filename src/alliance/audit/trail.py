@@ -7,9 +7,10 @@ link, where there is no signed-in user).
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,8 @@ from .heads import HEAD_INTERVAL, write_head_after_commit
 from .keys import audit_key
 from .models import AuditEvent, AuditHead
 
-__all__ = ["GENESIS", "Actor", "ChainReport", "Head", "entry_hash", "record",
-           "record_for_client", "verify_chain"]  # fmt: skip
+__all__ = ["GENESIS", "Actor", "ChainReport", "Head", "appended_together", "entry_hash",
+           "record", "record_for_client", "verify_chain"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,23 +83,70 @@ def record(
         free_text=free_text,
         scheme=AuditEvent.Scheme.KEYED,
     )
-    key = audit_key().secret  # before the lock: a missing key fails before anything is held
+    audit_key()  # before anything is held or put aside: a missing key fails here
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+# The entries of an `appended_together` block, put aside until it ends.
+_pending: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar(
+    "audit_pending", default=None
+)
+
+
+@contextlib.contextmanager
+def appended_together() -> Iterator[None]:
+    """Entries recorded inside the block join the chain together as it ends, under one lock.
+
+    The chain's head is one row that every entry locks until its transaction commits. A
+    transaction that records, then does slow work (monitoring a course after storing
+    forms), held it through that work, and every other writer in every process queued
+    behind it. Inside this block the head is locked only for the transaction's last
+    moments. The block belongs inside the transaction (entries of a block that fails are
+    never appended, as its transaction stores nothing); nested blocks append with the
+    outermost."""
+    if _pending.get() is not None:
+        yield
+        return
+    entries: list[AuditEvent] = []
+    token = _pending.set(entries)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if entries:
+        _append(entries)
+
+
+def _append(entries: list[AuditEvent]) -> None:
+    """Chain the entries in order after the head and store them, in one locked step."""
+    key = audit_key().secret
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_hash=GENESIS)
             head = AuditHead.objects.select_for_update().get(pk=1)
-        entry.previous_hash = head.last_hash
-        entry.hash = entry_hash(entry, key)
-        entry.save()
-        head.last_hash = entry.hash
-        head.entries += 1
+        for entry in entries:
+            entry.previous_hash = head.last_hash
+            entry.hash = entry_hash(entry, key)
+            head.last_hash = entry.hash
+            head.entries += 1
+            if head.entries % HEAD_INTERVAL == 0:
+                # Only once committed: a head of an entry rolled back would look like a
+                # removal.
+                written = Head(head.entries, entry.hash)
+                transaction.on_commit(
+                    functools.partial(write_head_after_commit, written), robust=True
+                )
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEvent.objects.bulk_create(entries)
         head.save(update_fields=["last_hash", "entries"])
-        if head.entries % HEAD_INTERVAL == 0:
-            # Only once committed: a head of an entry rolled back would look like a removal.
-            written = Head(head.entries, entry.hash)
-            transaction.on_commit(functools.partial(write_head_after_commit, written), robust=True)
-    return entry
 
 
 def record_for_client(action: str, obj: Any, client: Any, **kwargs: Any) -> AuditEvent:

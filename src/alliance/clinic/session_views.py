@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from alliance.audit.trail import record_for_client
+from alliance.audit.trail import appended_together, record_for_client
 from alliance.care.models import (
     Session,
     SignalAcknowledgement,
@@ -156,7 +156,7 @@ def session_therapist_forms(request: MemberRequest, pk: int) -> HttpResponse:
         return redirect("session", pk=session.pk)
     key = request.POST.get("submission_key", "")[:40]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), appended_together():
             for name in names:
                 record_administration(
                     session=session,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from alliance.audit.trail import record_for_client
+from alliance.audit.trail import appended_together, record_for_client
 from alliance.errors import DomainError
 from alliance.measures import Score, ScoringError, get_definition, score
 
@@ -50,7 +50,8 @@ def record_administration(
     if amends is not None:
         _check_amendment(amends, session, instrument, reason)
     try:
-        with transaction.atomic():
+        # Inside the transaction, the audit entry joins the chain after the monitoring.
+        with transaction.atomic(), appended_together():
             if amends is not None:
                 _lock_for_amendment(amends)
             stored = Administration.objects.create(
@@ -122,7 +123,7 @@ def import_episode_forms(*, episode: Episode, forms: Iterable[tuple[int, Any, st
     """Store already-scored forms (session number, date, instrument, score) of one episode
     in one transaction and compute its signals once: for imports and the demo, where
     re-monitoring after every form would be wasted work."""
-    with transaction.atomic():
+    with transaction.atomic(), appended_together():
         sessions: dict[int, Session] = {}
         stored = []
         for number, held_on, instrument, scored in forms:

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from alliance.audit.trail import record_for_client
+from alliance.audit.trail import appended_together, record_for_client
 from alliance.errors import DomainError, Problem
 from alliance.measures import ScoringError, get_definition, score
 
@@ -155,15 +155,18 @@ def _store_forms(link: FormLink, forms: Mapping[str, Mapping[str, Any]]) -> list
                          for p in exc.problems]  # fmt: skip
     if problems:
         raise SubmissionError("invalid_form", problems[0].message, problems)
-    stored = [
-        record_administration(
-            session=link.session, instrument=instrument, answers=forms[instrument],
-            refresh=False,
-        )
-        for instrument in link.instruments
-    ]  # fmt: skip
-    refresh_signals(link.session.episode,
-                    because=f"forms of session {link.session.number} stored")  # fmt: skip
+    # The audit entries join the chain after the monitoring, not before it: the chain's
+    # head is locked from then until commit (see `appended_together`).
+    with appended_together():
+        stored = [
+            record_administration(
+                session=link.session, instrument=instrument, answers=forms[instrument],
+                refresh=False,
+            )
+            for instrument in link.instruments
+        ]  # fmt: skip
+        refresh_signals(link.session.episode,
+                        because=f"forms of session {link.session.number} stored")  # fmt: skip
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     return stored
