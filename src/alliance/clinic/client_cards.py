@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -60,16 +62,32 @@ class Forms:
                    PkUrl.of("repair-step"), PkUrl.of("rupture-outcome"))  # fmt: skip
 
 
-def _e(value: str) -> str:
+def escaped(value: str) -> str:
     """As the template's autoescape prints a value (`conditional_escape`, without its
     wrapping of every value in a new string)."""
     return value.__html__() if hasattr(value, "__html__") else escape(value)
 
 
+_e = escaped  # short, for the f-strings below
+
+
 def when_shown(moment: dt.datetime) -> str:
     """As the `date` filter prints "j M Y H:i" in the site's time zone: "7 Mar 2026 14:05"."""
     local = localtime(moment)
-    return f"{local.day} {MONTHS_3[local.month].title()} {local.year} {local:%H:%M}"
+    return f"{day_shown(local)} {local:%H:%M}"
+
+
+def day_shown(day: dt.date) -> str:
+    """As the `date` filter prints "j M Y": "7 Mar 2026"."""
+    return f"{day.day} {_months(translation.get_language())[day.month]} {day.year:04d}"
+
+
+@cache
+def _months(language: str | None) -> tuple[str, ...]:
+    """The `date` filter's "M" (month 1 at [1]) in `language`: each a translation lookup,
+    made once per language rather than for every date a page writes."""
+    with translation.override(language):
+        return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
 
 
 def _options(choices: Iterable[tuple[str, str]], selected: str | None = None) -> str:
