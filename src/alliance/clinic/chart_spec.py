@@ -20,7 +20,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from alliance.care.services.chart import ChartData
+from alliance.care.services.chart_types import ChartData
 
 # Repair-step letters stacked near the foot of the SRS panel, one row per step, as a share of
 # the panel's height.

@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
 from alliance.care.models import RepairStep, Rupture, SignalAcknowledgement
-from alliance.care.services.chart import ChartData, SessionRow, SignalCard
+from alliance.care.services.chart_types import ChartData, SessionRow, SignalCard
 
 
 @dataclass(frozen=True)

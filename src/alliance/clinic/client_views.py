@@ -23,7 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from alliance.audit.trail import record_for_client
 from alliance.care.models import Rupture
 from alliance.care.services.access import may_change
-from alliance.care.services.chart import ChartData, episode_chart
+from alliance.care.services.chart import episode_chart
+from alliance.care.services.chart_types import ChartData
 from alliance.care.services.episode_summary import current_of, episode_history
 from alliance.care.services.plans import describe_plan
 from alliance.care.services.ruptures import MARKERS
