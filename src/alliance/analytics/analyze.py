@@ -21,19 +21,18 @@ With `strict`, the first problem raises `InputError` instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal, monitor_episode
-from alliance.monitoring.priority import pressing_order
+from alliance.monitoring import MonitoringConfig, ScoredEpisode, Signal
 
-from .analyze_columns import Run, columns_reference
+from .analyze_columns import Run, block_signals, columns_reference
 from .caseload import CaseloadSummary
 from .chunk_pool import Renderer
 from .client_figures import ClientCourse
 from .columns import NotColumnar
-from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, describe, reference_for
+from .cross_fit import AnyReference, CrossFittedReference, ReferenceSampler, describe
 from .long_format import InputError, Note, open_rows, read_clients
 
 # A client read in columns comes as its ClientCourse (who, and each measure's course); one
@@ -173,20 +172,11 @@ def analyze_rows(
     summary = CaseloadSummary(config)
     rows = 0
     for block in read_clients(open_rows(path, report), report, note):
-        episode = block.episode
-        model = reference_for(reference, episode.client_id)
-        signals = monitor_episode(
-            episode, config, trajectories=model.trajectories, pooled_srs_sd=model.pooled_srs_sd
-        )
-        if block.alerts:
-            alerts = [replace(alert, client_id=episode.client_id) for alert in block.alerts]
-            signals = sorted(
-                [*signals, *alerts], key=lambda s: (s.session_number, *pressing_order(s))
-            )
-        summary.add(episode, signals)
+        signals = block_signals(block, reference, config)
+        summary.add(block.episode, signals)
         rows += block.rows
         if on_client is not None:
-            on_client(episode, signals)
+            on_client(block.episode, signals)
         if progress is not None:
             progress(rows, summary.clients)
     result = summary.as_dict()

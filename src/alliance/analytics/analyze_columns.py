@@ -75,11 +75,20 @@ def sample(sampler: ReferenceSampler, part: Gathered) -> None:
 
 def columns_reference(path: Path, config: MonitoringConfig) -> CrossFittedReference:
     """`analyze.build_reference` in columns (NotColumnar: the file needs the row path)."""
+    return read_and_fit(path, read_layout(path), config)
+
+
+def read_and_fit(
+    path: Path, layout: Layout, config: MonitoringConfig, spill: IO[bytes] | None = None
+) -> CrossFittedReference:
+    """The first pass without a reference: each chunk sampled (and spilled, for a second
+    pass), then the fit, whose processes load their library while the file is read."""
+    sampler = ReferenceSampler(config)
     with Fitters() as fitters:
-        sampler = ReferenceSampler(config)
-        layout = read_layout(path)
         for part in gather(path, layout):
             sample(sampler, part)
+            if spill is not None:
+                _spill(spill, _pickled(part))
         return fitters.fit(sampler)
 
 
@@ -107,7 +116,7 @@ class Run:
         monitored: Iterator[tuple[Gathered, list[Monitored | None]]]
         with tempfile.TemporaryFile() as spill:
             if reference is None:
-                reference = self._read_and_fit(path, layout, spill)
+                reference = read_and_fit(path, layout, self.config, spill)
                 spill.seek(0)
                 monitored = monitored_chunks(_blobs(spill), reference, self.config,
                                              self.renderer)  # fmt: skip
@@ -121,16 +130,6 @@ class Run:
         result = summary.as_dict()
         result["rows"] = rows
         return result, reference
-
-    def _read_and_fit(self, path: Path, layout: Layout, spill: IO[bytes]) -> AnyReference:
-        """The first pass without a reference: each chunk spilled and sampled, then the fit
-        (its processes load their library while the file is read)."""
-        sampler = ReferenceSampler(self.config)
-        with Fitters() as fitters:
-            for part in gather(path, layout):
-                sample(sampler, part)
-                _spill(spill, _pickled(part))
-            return fitters.fit(sampler)
 
     def _report(
         self, monitored: Iterator[tuple[Gathered, list[Monitored | None]]], reference: AnyReference
@@ -159,19 +158,26 @@ class Run:
     ) -> int:
         """One client as `analyze.analyze_rows` monitors them."""
         block = read_block(text, (self.report, self.note))
-        episode = block.episode
-        model = reference_for(reference, episode.client_id)
-        signals = monitor_episode(episode, self.config, trajectories=model.trajectories,
-                                  pooled_srs_sd=model.pooled_srs_sd)  # fmt: skip
-        if block.alerts:
-            alerts = [replace(alert, client_id=episode.client_id) for alert in block.alerts]
-            signals = sorted(
-                [*signals, *alerts], key=lambda s: (s.session_number, *pressing_order(s))
-            )
-        summary.add(episode, signals)
+        signals = block_signals(block, reference, self.config)
+        summary.add(block.episode, signals)
         if self.on_client is not None:
-            self.on_client(episode, signals)
+            self.on_client(block.episode, signals)
         return block.rows
+
+
+def block_signals(
+    block: ClientBlock, reference: AnyReference, config: MonitoringConfig
+) -> list[Signal]:
+    """The signals of a client read by the row reader: the episode's, monitored against its
+    reference, and the reader's own alerts (a self-harm answer in a form left out), in order."""
+    episode = block.episode
+    model = reference_for(reference, episode.client_id)
+    signals = monitor_episode(episode, config, trajectories=model.trajectories,
+                              pooled_srs_sd=model.pooled_srs_sd)  # fmt: skip
+    if block.alerts:
+        alerts = [replace(alert, client_id=episode.client_id) for alert in block.alerts]
+        signals = sorted([*signals, *alerts], key=lambda s: (s.session_number, *pressing_order(s)))
+    return signals
 
 
 def _pickled(value: Any) -> bytes:

@@ -135,7 +135,7 @@ def monitored_chunks(
         try:
             pool = multiprocessing.get_context("fork").Pool(count)
         except OSError:  # no process to spare: all here
-            pool = None
+            pass
         finally:
             _shared = None
     if pool is None:
