@@ -17,12 +17,12 @@ from django.template.defaultfilters import floatformat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from alliance.care.dates import day_shown
 from alliance.care.models import Client, SignalRecord, Supervision
 from alliance.care.services.acknowledgements import acknowledge_signal
 from alliance.care.services.caseload import CaseloadFilter, clinician_caseload
 from alliance.care.services.episodes import close_episode
 from alliance.clinic.caseload_rows import caseload_rows, srs_shown
-from alliance.clinic.client_cards import day_shown
 from alliance.monitoring.priority import KIND_ORDER
 
 from ..cast import client_of, phq9, signed_in, srs

@@ -17,10 +17,11 @@ from typing import Any
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 
+from alliance.care.dates import day_shown
 from alliance.care.labels import signal_label
 from alliance.care.models import Client
 
-from .client_cards import PkUrl, day_shown, escaped
+from .client_cards import PkUrl, escaped
 
 TENTH = Decimal("0.1")
 NOTHING = '<span class="quiet">\N{EN DASH}</span>'  # a score not there

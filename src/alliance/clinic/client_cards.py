@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 
 from django.urls import reverse
-from django.utils import translation
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from alliance.care.dates import day_shown
 from alliance.care.models import RepairStep, Rupture, SignalAcknowledgement
 from alliance.care.services.chart_types import ChartData, SessionRow, SignalCard
 
@@ -75,19 +73,6 @@ def when_shown(moment: dt.datetime) -> str:
     """As the `date` filter prints "j M Y H:i" in the site's time zone: "7 Mar 2026 14:05"."""
     local = localtime(moment)
     return f"{day_shown(local)} {local:%H:%M}"
-
-
-def day_shown(day: dt.date) -> str:
-    """As the `date` filter prints "j M Y": "7 Mar 2026"."""
-    return f"{day.day} {_months(translation.get_language())[day.month]} {day.year:04d}"
-
-
-@cache
-def _months(language: str | None) -> tuple[str, ...]:
-    """The `date` filter's "M" (month 1 at [1]) in `language`: each a translation lookup,
-    made once per language rather than for every date a page writes."""
-    with translation.override(language):
-        return ("", *(str(MONTHS_3[month]).title() for month in range(1, 13)))
 
 
 def _options(choices: Iterable[tuple[str, str]], selected: str | None = None) -> str:

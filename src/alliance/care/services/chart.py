@@ -19,10 +19,10 @@ from typing import Any
 
 from django.db.models import Case, Q, TextField, When
 from django.db.models.fields.json import KeyTransform
-from django.utils.dates import MONTHS_3
 
 from alliance.measures import get_definition
 
+from ..dates import day_month
 from ..labels import signal_label
 from ..models import (
     Administration,
@@ -75,9 +75,8 @@ def episode_chart(
     # Only the instruments this client fills: a narrow table reads on a phone.
     columns = tuple(name for name in COLUMNS if any(name in row.totals for row in ordered))
     # Django's "j M" (what the `date` filter would print), its month names read once.
-    months = {month: str(name).title() for month, name in MONTHS_3.items()}
     for row in ordered:
-        row.held_label = f"{row.held_on.day} {months[row.held_on.month]}"
+        row.held_label = day_month(row.held_on)
         row.cells = [_shown(row.totals.get(name)) for name in columns]
     timeline, hidden = _timeline_rows(ordered, light, whole=whole_timeline)
     signals = _full_signals(episode, rows, timeline, light, whole=whole_timeline)
