@@ -19,7 +19,7 @@ from alliance.care.services.acknowledgements import acknowledge_signal
 from alliance.care.services.administrations import import_episode_forms
 from alliance.care.services.episodes import begin_episode, close_episode
 from alliance.care.services.ruptures import record_outcome, record_repair_step, record_rupture
-from alliance.clinic.client_views import PkUrl
+from alliance.clinic.client_cards import PkUrl
 from alliance.measures import score
 
 from ..cast import DAY, client_of, phq9, signed_in, srs

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.backends.utils import csrf_input
 from django.utils.safestring import SafeString, mark_safe
@@ -33,20 +33,13 @@ from alliance.web.activity import renewing_session
 from alliance.web.member_request import MemberRequest
 
 from .chart_spec import STEP_LETTERS, vega_spec, with_shared_data
-from .client_cards import Forms, PkUrl, rupture_cards, table_rows, timeline
-from .lookups import own_client, visible_client
-
-__all__ = ["PkUrl", "client_detail"]
+from .client_cards import Forms, rupture_cards, table_rows, timeline
+from .lookups import visible_client
 
 
 @login_required
 def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
-    try:
-        # The common case, one's own client, in one plain query; anyone else's (a
-        # supervisee's, one opened by break-glass) through the whole rule.
-        client = own_client(request, pk)
-    except Http404:
-        client = visible_client(request, pk)
+    client = visible_client(request, pk)
     # Every course of treatment, the latest first; the chart draws the current one.
     episodes = episode_history(client, open_outcome=False)
     whole_timeline = request.GET.get("timeline") == "all"

@@ -87,6 +87,11 @@ def visible_client(request: MemberRequest, pk: int) -> Client:
     A supervision counts only in an organization where the supervisor is a supervisor, so
     a supervisee's clients are in the supervisor's own organization. Whether the member may
     also change the client is `may_change`."""
+    # The common case, one's own client, in one plain query; anyone else's through the
+    # whole rule (its supervisions and break-glass openings cost more to look up).
+    own = _own_clients(request).select_related("clinician").filter(pk=pk).first()
+    if own is not None:
+        return own
     clients = visible_clients(request.user).filter(organization=request.organization)
     return get_object_or_404(clients.select_related("clinician"), pk=pk)
 
