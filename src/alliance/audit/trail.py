@@ -142,10 +142,7 @@ def _append(entries: list[AuditEvent]) -> None:
                 transaction.on_commit(
                     functools.partial(write_head_after_commit, written), robust=True
                 )
-        if len(entries) == 1:
-            entries[0].save()
-        else:
-            AuditEvent.objects.bulk_create(entries)
+        AuditEvent.objects.bulk_create(entries)
         head.save(update_fields=["last_hash", "entries"])
 
 
